@@ -1,0 +1,58 @@
+# The two commands: `make run` (portal with demo data) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test test-sqlite test-postgres lint format typecheck messages clean screenshot bench
+
+install: $(VENV)/.installed node_modules/.installed var/.prepared
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Rathaus needs Python 3.11 or newer"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Translations compiled and static files collected whenever their sources change.
+var/.prepared: $(VENV)/.installed node_modules/.installed $(shell find src/rathaus -name '*.po' -o -name '*.css' -o -name '*.js' 2>/dev/null)
+	$(BIN)/rathaus compilemessages_py --verbosity 0
+	$(BIN)/rathaus collectstatic --noinput --verbosity 0
+	touch $@
+
+run: install
+	$(BIN)/rathaus migrate --noinput
+	$(BIN)/rathaus createcachetable
+	$(BIN)/rathaus demo
+	$(BIN)/rathaus serve --host $(HOST) --port $(PORT)
+
+test: install
+	scripts/ensure-chromium
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
+
+format: install
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
+
+messages: install
+	cd src/rathaus && ../../$(BIN)/rathaus makemessages --locale en --no-obsolete --no-location --ignore 'tests/*'
+
+screenshot: install
+	$(BIN)/python scripts/screenshot.py
+
+bench: install
+	$(BIN)/python benchmarks/search.py
+
+clean:
+	rm -rf $(VENV) node_modules var

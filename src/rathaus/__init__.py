@@ -1,0 +1,1 @@
+"""Rathaus: a digital town hall for German municipalities."""

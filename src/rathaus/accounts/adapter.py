@@ -1,0 +1,7 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from django.http import HttpRequest
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        return True

@@ -1,0 +1,7 @@
+from allauth.mfa.models import Authenticator
+
+from rathaus.accounts.models import User
+
+
+def user_has_totp(*, user: User) -> bool:
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

@@ -1,0 +1,55 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from rathaus.catalog.models import Service
+from rathaus.municipalities.models import Department
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Suchbegriff"), required=False, max_length=10_000)
+
+    def clean_q(self) -> str:
+        # Control characters never belong in a search; drop them instead of failing.
+        value: str = self.cleaned_data["q"]
+        return "".join(ch for ch in value if ch.isprintable()).strip()
+
+
+class ServiceForm(forms.ModelForm[Service]):
+    class Meta:
+        model = Service
+        fields = [
+            "name",
+            "name_en",
+            "leika_key",
+            "synonyms",
+            "summary",
+            "summary_en",
+            "prerequisites",
+            "documents",
+            "fees",
+            "processing_time",
+            "department",
+            "channel",
+            "external_url",
+        ]
+        widgets = {
+            "synonyms": forms.Textarea(attrs={"rows": 3}),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "summary_en": forms.Textarea(attrs={"rows": 3}),
+            "prerequisites": forms.Textarea(attrs={"rows": 3}),
+            "documents": forms.Textarea(attrs={"rows": 4}),
+            "fees": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Querysets built at import time carry no tenant filter: build this one per request.
+        self.fields["department"].queryset = Department.objects.all()  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("channel") == Service.Channel.EXTERNAL and not data.get("external_url"):
+            self.add_error("external_url", _("Bitte die Adresse des Online-Dienstes angeben."))
+        return data

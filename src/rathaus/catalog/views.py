@@ -1,0 +1,53 @@
+from collections import defaultdict
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from rathaus.catalog.forms import SearchForm, ServiceForm
+from rathaus.catalog.models import Service
+from rathaus.catalog.selectors import service_list, service_search
+from rathaus.catalog.services import service_update
+from rathaus.municipalities.middleware import staff_role
+
+
+def service_index(request: HttpRequest, municipality_slug: str) -> HttpResponse:
+    by_letter: dict[str, list[Service]] = defaultdict(list)
+    for service in service_list(municipality=request.municipality):  # type: ignore[attr-defined]
+        letter = service.localized_name[:1].upper()
+        by_letter[{"Ä": "A", "Ö": "O", "Ü": "U"}.get(letter, letter)].append(service)
+    letters = sorted(by_letter)
+    return render(
+        request,
+        "catalog/index.html",
+        {"groups": [(letter, sorted(by_letter[letter], key=lambda s: s.localized_name.lower())) for letter in letters]},
+    )
+
+
+def service_search_page(request: HttpRequest, municipality_slug: str) -> HttpResponse:
+    form = SearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    results = service_search(municipality=request.municipality, query=query) if query else []  # type: ignore[attr-defined]
+    page = Paginator(results, 20).get_page(request.GET.get("seite"))
+    template = "catalog/_results.html" if request.headers.get("HX-Request") else "catalog/search.html"
+    return render(request, template, {"form": form, "query": query, "page": page, "count": len(results)})
+
+
+def service_detail(request: HttpRequest, municipality_slug: str, service_id: int) -> HttpResponse:
+    service = get_object_or_404(Service.objects.select_related("department"), pk=service_id)
+    return render(request, "catalog/detail.html", {"service": service})
+
+
+@staff_role("admin")
+@require_http_methods(["GET", "POST"])
+def backoffice_service_edit(request: HttpRequest, municipality_slug: str, service_id: int) -> HttpResponse:
+    service = get_object_or_404(Service, pk=service_id)
+    form = ServiceForm(request.POST or None, instance=service)
+    if request.method == "POST" and form.is_valid():
+        service_update(service=service, data={name: form.cleaned_data[name] for name in form.changed_data})
+        messages.success(request, _("Die Leistung wurde gespeichert."))
+        return redirect("backoffice:dashboard", municipality_slug=municipality_slug)
+    return render(request, "catalog/backoffice/edit.html", {"form": form, "service": service})

@@ -1,0 +1,49 @@
+import os
+
+import pytest
+
+from rathaus.accounts.models import Membership, User
+from rathaus.catalog.models import Service
+from rathaus.municipalities.models import Municipality
+from rathaus.testing import make_municipality, make_service, make_staff, make_user
+
+# Playwright's sync API keeps an event loop in the test thread; the ORM calls in the same
+# tests are still synchronous, so Django's guard against async misuse does not apply.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def soest(db: None) -> Municipality:
+    return make_municipality(ags="05974040", slug="soest", name="Stadt Soest", city="Soest", postal_code="59494")
+
+
+@pytest.fixture
+def lippstadt(db: None) -> Municipality:
+    return make_municipality(
+        ags="05974028", slug="lippstadt", name="Stadt Lippstadt", city="Lippstadt", postal_code="59555"
+    )
+
+
+@pytest.fixture
+def soest_service(soest: Municipality) -> Service:
+    return make_service(soest, leika_key="99008001000000", name="Personalausweis beantragen", synonyms="Perso\nAusweis")
+
+
+@pytest.fixture
+def citizen(db: None) -> User:
+    return make_user("buergerin@example.org")
+
+
+@pytest.fixture
+def clerk_of_lippstadt(lippstadt: Municipality) -> User:
+    return make_staff(lippstadt, "clerk@lippstadt.example")
+
+
+@pytest.fixture
+def clerk_of_soest(soest: Municipality) -> User:
+    return make_staff(soest, "clerk@soest.example")
+
+
+@pytest.fixture
+def admin_of_soest(soest: Municipality) -> User:
+    return make_staff(soest, "admin@soest.example", role=Membership.Role.ADMIN)

@@ -1,0 +1,33 @@
+import logging
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from rathaus.accounts.models import User
+from rathaus.municipalities.models import AccessibilityFeedback, Municipality
+
+logger = logging.getLogger(__name__)
+
+
+def accessibility_feedback_submit(
+    *, municipality: Municipality, page_url: str, message: str, name: str, email: str, user: User | None
+) -> AccessibilityFeedback:
+    """Records a reported barrier (§ 10b BGG NRW) and tells the municipality's contact."""
+    with transaction.atomic():
+        feedback = AccessibilityFeedback.objects.create(
+            municipality=municipality, page_url=page_url, message=message, name=name, email=email, user=user
+        )
+    recipient = municipality.accessibility_contact or municipality.email
+    try:
+        send_mail(
+            subject=_("Rückmeldung zur Barrierefreiheit Nr. %(id)s") % {"id": feedback.pk},
+            message=_("Eine neue Rückmeldung liegt im Verwaltungsbereich vor: %(page)s")
+            % {"page": page_url or "-"},
+            from_email=None,
+            recipient_list=[recipient],
+        )
+    except OSError:
+        # The report is saved; staff see it in the back office even when the mail server is down.
+        logger.exception("Could not send accessibility feedback notice for %s", feedback.pk)
+    return feedback

@@ -1,0 +1,64 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from rathaus.catalog.selectors import service_list
+from rathaus.municipalities.forms import AccessibilityFeedbackForm
+from rathaus.municipalities.models import AccessibilityFeedback, Department
+from rathaus.municipalities.services import accessibility_feedback_submit
+
+# Services shown on a municipality's start page: the ones most people come for.
+TOP_SERVICE_KEYS = ("99008001000000", "99115001000000", "99050012104000", "99064001000000", "99102011000000")
+
+
+def municipality_home(request: HttpRequest, municipality_slug: str) -> HttpResponse:
+    municipality = request.municipality  # type: ignore[attr-defined]
+    services = service_list(municipality=municipality)
+    top = [s for s in services if s.leika_key in TOP_SERVICE_KEYS] or list(services[:6])
+    return render(
+        request,
+        "municipalities/home.html",
+        {"top_services": top[:6], "service_count": services.count(), "departments": Department.objects.all()},
+    )
+
+
+def imprint(request: HttpRequest, municipality_slug: str) -> HttpResponse:
+    return render(request, "municipalities/imprint.html")
+
+
+def privacy(request: HttpRequest, municipality_slug: str) -> HttpResponse:
+    return render(request, "municipalities/privacy.html")
+
+
+@require_http_methods(["GET", "POST"])
+def accessibility(request: HttpRequest, municipality_slug: str) -> HttpResponse:
+    form = AccessibilityFeedbackForm(request.POST or None, initial={"page_url": request.GET.get("seite", "")[:500]})
+    if request.method == "POST" and form.is_valid():
+        accessibility_feedback_submit(
+            municipality=request.municipality,  # type: ignore[attr-defined]
+            user=request.user if request.user.is_authenticated else None,  # type: ignore[arg-type]
+            **form.cleaned_data,
+        )
+        return redirect("accessibility_thanks", municipality_slug=municipality_slug)
+    return render(request, "municipalities/accessibility.html", {"form": form})
+
+
+def accessibility_thanks(request: HttpRequest, municipality_slug: str) -> HttpResponse:
+    return render(request, "municipalities/accessibility_thanks.html")
+
+
+def backoffice_dashboard(request: HttpRequest, municipality_slug: str) -> HttpResponse:
+    return render(
+        request,
+        "municipalities/backoffice/dashboard.html",
+        {
+            "departments": Department.objects.all(),
+            "feedback": AccessibilityFeedback.objects.all()[:20],
+            "services": service_list(municipality=request.municipality),  # type: ignore[attr-defined]
+        },
+    )
+
+
+def backoffice_feedback_detail(request: HttpRequest, municipality_slug: str, feedback_id: int) -> HttpResponse:
+    feedback = get_object_or_404(AccessibilityFeedback, pk=feedback_id)
+    return render(request, "municipalities/backoffice/feedback_detail.html", {"item": feedback})

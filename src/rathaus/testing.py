@@ -1,0 +1,70 @@
+"""Helpers for tests: named personas and a current TOTP code for staff."""
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from allauth.mfa.utils import decrypt
+from django.utils import timezone
+
+from rathaus.accounts.models import Membership, User
+from rathaus.catalog.models import Service
+from rathaus.municipalities.models import Department, Municipality
+
+PASSWORD = "Sicheres-Passwort-2026"
+
+
+def make_municipality(*, ags: str, slug: str, name: str, city: str, postal_code: str) -> Municipality:
+    return Municipality.objects.create(
+        ags=ags,
+        slug=slug,
+        name=name,
+        street="Am Markt 1",
+        postal_code=postal_code,
+        city=city,
+        phone="01234 5678",
+        email=f"info@{slug}.example",
+        legal_representative="den Bürgermeister",
+        opening_hours="Mo–Fr 8:00–12:00",
+    )
+
+
+def make_department(municipality: Municipality, key: str = "buergerbuero", name: str = "Bürgerbüro") -> Department:
+    return Department.all_tenants.create(municipality=municipality, key=key, name=name, name_en="Citizens' office")
+
+
+def make_service(municipality: Municipality, *, leika_key: str, name: str, synonyms: str = "", **extra: object) -> Service:
+    department = (
+        Department.all_tenants.filter(municipality=municipality).first() or make_department(municipality)
+    )
+    return Service.all_tenants.create(
+        municipality=municipality,
+        leika_key=leika_key,
+        name=name,
+        synonyms=synonyms,
+        summary=extra.pop("summary", f"Kurzbeschreibung von {name}."),  # type: ignore[misc]
+        department=department,
+        channel=extra.pop("channel", Service.Channel.APPOINTMENT),  # type: ignore[misc]
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def make_user(email: str, *, verified: bool = True) -> User:
+    user = User.objects.create_user(email=email, password=PASSWORD)
+    EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
+    return user
+
+
+def make_staff(municipality: Municipality, email: str, *, role: str = Membership.Role.CLERK, totp: bool = True) -> User:
+    user = make_user(email)
+    Membership.all_tenants.create(municipality=municipality, user=user, role=role)
+    if totp:
+        TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+def totp_code(user: User) -> str:
+    """The code an authenticator app would show the user right now."""
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    secret = decrypt(authenticator.data["secret"])
+    counter = int(timezone.now().timestamp()) // 30
+    return format_hotp_value(hotp_value(secret, counter))

@@ -1,0 +1,41 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from rathaus.accounts import views as account_views
+from rathaus.api.urls import api
+from rathaus.catalog import views as catalog_views
+from rathaus.core import views as core_views
+from rathaus.municipalities import views as municipality_views
+
+backoffice_patterns = [
+    path("", municipality_views.backoffice_dashboard, name="dashboard"),
+    path("rueckmeldungen/<int:feedback_id>/", municipality_views.backoffice_feedback_detail, name="feedback_detail"),
+    path("leistungen/<int:service_id>/", catalog_views.backoffice_service_edit, name="service_edit"),
+]
+
+municipality_patterns = [
+    path("", municipality_views.municipality_home, name="municipality_home"),
+    path("leistungen/", catalog_views.service_index, name="service_index"),
+    path("leistungen/<int:service_id>/", catalog_views.service_detail, name="service_detail"),
+    path("suche/", catalog_views.service_search_page, name="service_search"),
+    path("impressum/", municipality_views.imprint, name="imprint"),
+    path("datenschutz/", municipality_views.privacy, name="privacy"),
+    path("barrierefreiheit/", municipality_views.accessibility, name="accessibility"),
+    path("barrierefreiheit/danke/", municipality_views.accessibility_thanks, name="accessibility_thanks"),
+    path("verwaltung/", include((backoffice_patterns, "backoffice"))),
+]
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("konto/", account_views.profile, name="account_profile"),
+    path("konto/loeschen/", account_views.delete, name="account_delete"),
+    path("konto/", include("allauth.urls")),
+    path("api/v1/", api.urls),
+    path("<slug:municipality_slug>/", include(municipality_patterns)),
+]
+
+handler400 = core_views.bad_request
+handler403 = core_views.permission_denied
+handler404 = core_views.page_not_found
+handler500 = core_views.server_error
