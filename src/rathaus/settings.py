@@ -298,3 +298,4 @@ LOGGING: dict[str, Any] = {
     "loggers": {"django.security.DisallowedHost": {"level": "ERROR"}},
 }
 CSRF_FAILURE_VIEW = "rathaus.core.views.csrf_failure"
+FORMS_URLFIELD_ASSUME_HTTPS = True

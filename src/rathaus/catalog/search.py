@@ -36,13 +36,13 @@ _STOPWORDS = frozenset(
 
 # Field weights: a hit in the name says more than one in the summary.
 WEIGHT_NAME = 3.0
-WEIGHT_SYNONYM = 2.5
+WEIGHT_SYNONYM = 2.8
 WEIGHT_DEPARTMENT = 0.8
 WEIGHT_SUMMARY = 0.6
 
 # How much a kind of match is worth, relative to an exact hit.
 EXACT = 1.0
-PREFIX = 0.9
+PREFIX = 0.85
 INSIDE = 0.75
 CONTAINS_FIELD_WORD = 0.6
 TYPO = 0.6

@@ -6,6 +6,7 @@ trying the demo can add it to an authenticator app; never use these accounts in 
 """
 
 import base64
+import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date
@@ -104,8 +105,8 @@ class DemoLogin:
 
 
 def _demo_totp_secret(slug: str, role: str) -> str:
-    # Fixed per person so that a second run prints the same secret; base32 of a readable seed.
-    seed = f"rathaus-demo-{slug}-{role}".encode()[:20].ljust(20, b"0")
+    # Fixed per person so that a second run prints the same secret; derived from the person, not random.
+    seed = hashlib.sha256(f"rathaus-demo-{slug}-{role}".encode()).digest()[:20]
     return base64.b32encode(seed).decode()
 
 

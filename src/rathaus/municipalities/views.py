@@ -8,7 +8,7 @@ from rathaus.municipalities.models import AccessibilityFeedback, Department
 from rathaus.municipalities.services import accessibility_feedback_submit
 
 # Services shown on a municipality's start page: the ones most people come for.
-TOP_SERVICE_KEYS = ("99008001000000", "99115001000000", "99050012104000", "99064001000000", "99102011000000")
+TOP_SERVICE_KEYS = ("99008001000000", "99115005000000", "99050012104000", "99089017152000", "99049001000000", "99115003000000")
 
 
 def municipality_home(request: HttpRequest, municipality_slug: str) -> HttpResponse:
