@@ -1,5 +1,7 @@
 """Helpers for tests: named personas and a current TOTP code for staff."""
 
+from typing import Any
+
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
@@ -10,7 +12,7 @@ from rathaus.accounts.models import Membership, User
 from rathaus.catalog.models import Service
 from rathaus.municipalities.models import Department, Municipality
 
-PASSWORD = "Sicheres-Passwort-2026"
+PASSWORD = "Sicheres-Passwort-2026"  # noqa: S105 (test persona)
 
 
 def make_municipality(*, ags: str, slug: str, name: str, city: str, postal_code: str) -> Municipality:
@@ -32,19 +34,26 @@ def make_department(municipality: Municipality, key: str = "buergerbuero", name:
     return Department.all_tenants.create(municipality=municipality, key=key, name=name, name_en="Citizens' office")
 
 
-def make_service(municipality: Municipality, *, leika_key: str, name: str, synonyms: str = "", **extra: object) -> Service:
-    department = (
-        Department.all_tenants.filter(municipality=municipality).first() or make_department(municipality)
-    )
+def make_service(
+    municipality: Municipality,
+    *,
+    leika_key: str,
+    name: str,
+    synonyms: str = "",
+    summary: str = "",
+    channel: str = Service.Channel.APPOINTMENT,
+    **extra: Any,
+) -> Service:
+    department = Department.all_tenants.filter(municipality=municipality).first() or make_department(municipality)
     return Service.all_tenants.create(
         municipality=municipality,
         leika_key=leika_key,
         name=name,
         synonyms=synonyms,
-        summary=extra.pop("summary", f"Kurzbeschreibung von {name}."),  # type: ignore[misc]
+        summary=summary or f"Kurzbeschreibung von {name}.",
         department=department,
-        channel=extra.pop("channel", Service.Channel.APPOINTMENT),  # type: ignore[misc]
-        **extra,  # type: ignore[arg-type]
+        channel=channel,
+        **extra,
     )
 
 
@@ -65,6 +74,6 @@ def make_staff(municipality: Municipality, email: str, *, role: str = Membership
 def totp_code(user: User) -> str:
     """The code an authenticator app would show the user right now."""
     authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
-    secret = decrypt(authenticator.data["secret"])
+    secret: str = decrypt(authenticator.data["secret"])
     counter = int(timezone.now().timestamp()) // 30
-    return format_hotp_value(hotp_value(secret, counter))
+    return str(format_hotp_value(hotp_value(secret, counter)))

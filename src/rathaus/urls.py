@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.views.i18n import set_language
 
 from rathaus.accounts import views as account_views
@@ -7,13 +7,13 @@ from rathaus.catalog import views as catalog_views
 from rathaus.core import views as core_views
 from rathaus.municipalities import views as municipality_views
 
-backoffice_patterns = [
+backoffice_patterns: list[URLPattern | URLResolver] = [
     path("", municipality_views.backoffice_dashboard, name="dashboard"),
     path("rueckmeldungen/<int:feedback_id>/", municipality_views.backoffice_feedback_detail, name="feedback_detail"),
     path("leistungen/<int:service_id>/", catalog_views.backoffice_service_edit, name="service_edit"),
 ]
 
-municipality_patterns = [
+municipality_patterns: list[URLPattern | URLResolver] = [
     path("", municipality_views.municipality_home, name="municipality_home"),
     path("leistungen/", catalog_views.service_index, name="service_index"),
     path("leistungen/<int:service_id>/", catalog_views.service_detail, name="service_detail"),

@@ -55,6 +55,3 @@ def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     return api.create_response(
         request, {"detail": _("Ein interner Fehler ist aufgetreten. Bitte später erneut versuchen.")}, status=500
     )
-
-
-

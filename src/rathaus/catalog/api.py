@@ -61,7 +61,11 @@ def _summary(request: HttpRequest, service: Service) -> dict[str, object]:
 def list_services(request: HttpRequest, municipality_slug: str, filters: Query[ServiceFilter]) -> dict[str, object]:
     municipality = request.municipality  # type: ignore[attr-defined]
     query = "".join(ch for ch in filters.q if ch.isprintable()).strip()
-    services = service_search(municipality=municipality, query=query) if query else list(service_list(municipality=municipality))
+    services = (
+        service_search(municipality=municipality, query=query)
+        if query
+        else list(service_list(municipality=municipality))
+    )
     window = services[filters.offset : filters.offset + filters.limit]
     return {"count": len(services), "results": [_summary(request, service) for service in window]}
 

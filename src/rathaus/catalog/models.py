@@ -48,9 +48,7 @@ class Service(TenantModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse(
-            "service_detail", kwargs={"municipality_slug": self.municipality.slug, "service_id": self.pk}
-        )
+        return reverse("service_detail", kwargs={"municipality_slug": self.municipality.slug, "service_id": self.pk})
 
     @property
     def localized_name(self) -> str:

@@ -14,7 +14,9 @@ def service_list(*, municipality: Municipality) -> QuerySet[Service]:
 
 def _documents(municipality: Municipality) -> list[Document]:
     stamp = tuple(
-        Service.objects.filter(municipality=municipality).aggregate(count=Count("id"), newest=Max("updated_at")).values()
+        Service.objects.filter(municipality=municipality)
+        .aggregate(count=Count("id"), newest=Max("updated_at"))
+        .values()
     )
     cached = _index_cache.get(municipality.pk)
     if cached is not None and cached[0] == stamp:

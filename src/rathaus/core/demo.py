@@ -24,7 +24,9 @@ from rathaus.municipalities.models import Department, Municipality
 
 DEMO_PASSWORD = "Rathaus-Demo-2026"
 
-OPENING_HOURS_DE = "Mo–Mi 8:00–16:00\nDo 8:00–18:00\nFr 8:00–12:30\nTermine auch außerhalb dieser Zeiten nach Vereinbarung"
+OPENING_HOURS_DE = (
+    "Mo–Mi 8:00–16:00\nDo 8:00–18:00\nFr 8:00–12:30\nTermine auch außerhalb dieser Zeiten nach Vereinbarung"
+)
 OPENING_HOURS_EN = "Mon–Wed 8 am–4 pm\nThu 8 am–6 pm\nFri 8 am–12.30 pm\nAppointments outside these hours on request"
 
 # Official addresses of the town halls (Rathaus / Kreishaus); AGS from the Destatis
@@ -186,7 +188,7 @@ def demo_load() -> list[DemoLogin]:
             )
             secret = _demo_totp_secret(municipality.slug, role.value)
             _ensure_totp(user, secret)
-            logins.append(DemoLogin(municipality.name, role.label, email, DEMO_PASSWORD, secret))
+            logins.append(DemoLogin(municipality.name, str(role.label), email, DEMO_PASSWORD, secret))
     _person(email=CITIZEN_EMAIL, first_name="Robin", last_name="Beispiel")
     logins.append(DemoLogin("–", "Bürgerin/Bürger", CITIZEN_EMAIL, DEMO_PASSWORD, ""))
     return logins

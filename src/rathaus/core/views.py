@@ -34,7 +34,9 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 def server_error(request: HttpRequest) -> HttpResponse:
     if _is_api(request):
-        return JsonResponse({"detail": _("Ein interner Fehler ist aufgetreten. Bitte später erneut versuchen.")}, status=500)
+        return JsonResponse(
+            {"detail": _("Ein interner Fehler ist aufgetreten. Bitte später erneut versuchen.")}, status=500
+        )
     return render(request, "500.html", status=500)
 
 

@@ -63,7 +63,9 @@ class TenantMiddleware:
             return self._guard_backoffice(request, view_func, municipality)
         return None
 
-    def _guard_backoffice(self, request: HttpRequest, view_func: View, municipality: Municipality) -> HttpResponse | None:
+    def _guard_backoffice(
+        self, request: HttpRequest, view_func: View, municipality: Municipality
+    ) -> HttpResponse | None:
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
@@ -73,7 +75,9 @@ class TenantMiddleware:
         if not user_has_totp(user=user):
             messages.warning(
                 request,
-                _("Bitte richten Sie zuerst die Anmeldung in zwei Schritten ein. Erst dann öffnet sich der Verwaltungsbereich."),
+                _(
+                    "Bitte richten Sie zuerst die Anmeldung in zwei Schritten ein. Erst dann öffnet sich der Verwaltungsbereich."
+                ),
             )
             return redirect("mfa_activate_totp")
         required_role = getattr(view_func, "required_role", None)

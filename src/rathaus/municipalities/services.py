@@ -22,8 +22,7 @@ def accessibility_feedback_submit(
     try:
         send_mail(
             subject=_("Rückmeldung zur Barrierefreiheit Nr. %(id)s") % {"id": feedback.pk},
-            message=_("Eine neue Rückmeldung liegt im Verwaltungsbereich vor: %(page)s")
-            % {"page": page_url or "-"},
+            message=_("Eine neue Rückmeldung liegt im Verwaltungsbereich vor: %(page)s") % {"page": page_url or "-"},
             from_email=None,
             recipient_list=[recipient],
         )

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -50,8 +50,11 @@ def tenant_context(municipality: Municipality | _NoTenant | None) -> Iterator[No
         _current.reset(token)
 
 
-class TenantManager(models.Manager[Any]):
-    def get_queryset(self) -> models.QuerySet[Any]:
+_Row = TypeVar("_Row", bound=models.Model)
+
+
+class TenantManager(models.Manager[_Row]):
+    def get_queryset(self) -> models.QuerySet[_Row]:
         queryset = super().get_queryset()
         tenant = _current.get()
         if tenant is None:
@@ -64,13 +67,11 @@ class TenantManager(models.Manager[Any]):
 class TenantModel(models.Model):
     """A row that belongs to one municipality."""
 
-    municipality = models.ForeignKey(
-        "municipalities.Municipality", on_delete=models.CASCADE, related_name="+"
-    )
+    municipality = models.ForeignKey("municipalities.Municipality", on_delete=models.CASCADE, related_name="+")
 
     objects = TenantManager()
     # Only for code that must see every tenant on purpose (demo loader, statistics).
-    all_tenants = models.Manager()
+    all_tenants = models.Manager()  # noqa: DJ012 (kept next to the manager it bypasses)
 
     class Meta:
         abstract = True

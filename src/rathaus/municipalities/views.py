@@ -8,7 +8,14 @@ from rathaus.municipalities.models import AccessibilityFeedback, Department
 from rathaus.municipalities.services import accessibility_feedback_submit
 
 # Services shown on a municipality's start page: the ones most people come for.
-TOP_SERVICE_KEYS = ("99008001000000", "99115005000000", "99050012104000", "99089017152000", "99049001000000", "99115003000000")
+TOP_SERVICE_KEYS = (
+    "99008001000000",  # Personalausweis
+    "99115005000000",  # Wohnsitz anmelden
+    "99050012104000",  # Gewerbeanmeldung
+    "99089017152000",  # Fundbüro
+    "99049001000000",  # Führungszeugnis
+    "99115003000000",  # Meldebescheinigung
+)
 
 
 def municipality_home(request: HttpRequest, municipality_slug: str) -> HttpResponse:
@@ -36,7 +43,7 @@ def accessibility(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         accessibility_feedback_submit(
             municipality=request.municipality,  # type: ignore[attr-defined]
-            user=request.user if request.user.is_authenticated else None,  # type: ignore[arg-type]
+            user=request.user if request.user.is_authenticated else None,
             **form.cleaned_data,
         )
         return redirect("accessibility_thanks", municipality_slug=municipality_slug)

@@ -18,4 +18,6 @@ class Command(BaseCommand):
             if login.totp_secret:
                 line += f"  TOTP secret: {login.totp_secret}"
             self.stdout.write(line)
-        self.stdout.write("Staff log in with password and a code from an authenticator app set up with the TOTP secret.")
+        self.stdout.write(
+            "Staff log in with password and a code from an authenticator app set up with the TOTP secret."
+        )
