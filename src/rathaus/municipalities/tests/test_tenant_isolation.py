@@ -1,0 +1,161 @@
+"""Tenant isolation: a Lippstadt clerk reaches nothing of Soest, through any page or API route.
+
+The route list is read from the URL configuration itself, so a route added later is walked
+too; a route whose parameters this test cannot fill fails the test until it is taught them.
+"""
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from rathaus.accounts.models import User
+from rathaus.catalog.models import Service
+from rathaus.municipalities.models import AccessibilityFeedback, Department, Municipality
+from rathaus.municipalities.tenancy import NO_TENANT, tenant_context
+from rathaus.testing import make_department, make_service, make_staff
+
+SECRET_NAME = "Soester Geheimleistung"
+SECRET_FEEDBACK = "Soester Rückmeldung mit Geheimnis"
+_PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
+
+
+@dataclass(frozen=True)
+class Route:
+    template: str
+    namespaces: tuple[str, ...]
+
+    @property
+    def params(self) -> set[str]:
+        return {match["name"] for match in _PARAM.finditer(self.template)}
+
+    def fill(self, values: dict[str, object]) -> str:
+        return "/" + _PARAM.sub(lambda match: str(values[match["name"]]), self.template)
+
+
+def _walk(
+    patterns: list[URLPattern | URLResolver], prefix: str = "", namespaces: tuple[str, ...] = ()
+) -> Iterator[Route]:
+    for entry in patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from _walk(
+                entry.url_patterns, route, (*namespaces, entry.namespace) if entry.namespace else namespaces
+            )
+        else:
+            yield Route(route.lstrip("^").rstrip("$"), namespaces)
+
+
+def tenant_routes() -> list[Route]:
+    return sorted(
+        {route for route in _walk(get_resolver().url_patterns) if "municipality_slug" in route.params},
+        key=lambda route: route.template,
+    )
+
+
+@pytest.fixture
+def soest_objects(soest: Municipality) -> dict[str, object]:
+    service = make_service(soest, leika_key="99000000000001", name=SECRET_NAME, synonyms="Geheim")
+    feedback = AccessibilityFeedback.all_tenants.create(municipality=soest, message=SECRET_FEEDBACK)
+    return {"service_id": service.pk, "feedback_id": feedback.pk}
+
+
+@pytest.fixture
+def lippstadt_clerk_client(clerk_of_lippstadt: User, lippstadt: Municipality) -> Client:
+    make_service(lippstadt, leika_key="99008001000000", name="Personalausweis beantragen")
+    client = Client()
+    client.force_login(clerk_of_lippstadt)
+    return client
+
+
+def test_the_route_walk_finds_pages_back_office_and_api() -> None:
+    templates = {route.template for route in tenant_routes()}
+    assert "<slug:municipality_slug>/leistungen/<int:service_id>/" in templates
+    assert "<slug:municipality_slug>/verwaltung/leistungen/<int:service_id>/" in templates
+    assert any(template.startswith("api/v1/") for template in templates)
+
+
+@pytest.mark.parametrize("route", tenant_routes(), ids=lambda route: route.template)
+def test_lippstadt_clerk_cannot_reach_soest_objects(
+    route: Route, soest_objects: dict[str, object], lippstadt_clerk_client: Client
+) -> None:
+    unknown = route.params - {"municipality_slug", *soest_objects}
+    assert not unknown, f"teach this test which Soest object fills {unknown}"
+
+    # Soest's objects asked for under Lippstadt's address: never found.
+    response = lippstadt_clerk_client.get(route.fill({"municipality_slug": "lippstadt", **soest_objects}))
+    body = response.content.decode()
+    if route.params - {"municipality_slug"}:
+        assert response.status_code in {403, 404}, response.status_code
+    else:
+        assert response.status_code in {200, 403, 404}
+    assert SECRET_NAME not in body
+    assert SECRET_FEEDBACK not in body
+
+    # Soest's own back office and API for the same objects: the back office refuses a clerk
+    # who is not a member of Soest; public pages show only what is public anyway.
+    response = lippstadt_clerk_client.get(route.fill({"municipality_slug": "soest", **soest_objects}))
+    if "backoffice" in route.namespaces:
+        assert response.status_code == 403
+        assert SECRET_FEEDBACK not in response.content.decode()
+
+
+def test_back_office_of_soest_refuses_lippstadt_clerk_on_post(
+    soest_objects: dict[str, object], lippstadt_clerk_client: Client
+) -> None:
+    response = lippstadt_clerk_client.post(
+        f"/soest/verwaltung/leistungen/{soest_objects['service_id']}/", {"name": "Übernommen"}
+    )
+    assert response.status_code == 403
+    assert Service.all_tenants.get(pk=soest_objects["service_id"]).name == SECRET_NAME
+
+
+def test_manager_shows_only_the_active_municipality(soest: Municipality, lippstadt: Municipality) -> None:
+    make_service(soest, leika_key="99008001000000", name="Personalausweis Soest")
+    make_service(lippstadt, leika_key="99008001000000", name="Personalausweis Lippstadt")
+
+    with tenant_context(lippstadt):
+        assert [s.name for s in Service.objects.all()] == ["Personalausweis Lippstadt"]
+    with tenant_context(NO_TENANT):
+        assert not Service.objects.exists()
+    assert Service.objects.count() == 2  # outside a request: commands see every tenant
+
+
+def test_a_row_cannot_point_at_another_municipality(soest: Municipality, lippstadt: Municipality) -> None:
+    service = make_service(soest, leika_key="99008001000000", name="Personalausweis beantragen")
+    service.department = make_department(lippstadt, key="fremd", name="Fremdes Amt")
+
+    with pytest.raises(ValidationError) as error:
+        service.full_clean()
+    assert "department" in error.value.message_dict
+    assert Department.all_tenants.filter(municipality=soest).count() == 1
+
+
+def test_admin_of_lippstadt_cannot_move_a_service_to_a_soest_department(
+    soest: Municipality, lippstadt: Municipality
+) -> None:
+    admin = make_staff(lippstadt, "admin@lippstadt.example", role="admin")
+    service = make_service(lippstadt, leika_key="99008001000000", name="Personalausweis beantragen")
+    soest_department = make_department(soest, key="geheim", name="Soester Amt")
+    client = Client()
+    client.force_login(admin)
+
+    response = client.post(
+        f"/lippstadt/verwaltung/leistungen/{service.pk}/",
+        {
+            "name": service.name,
+            "leika_key": service.leika_key,
+            "summary": "Neu",
+            "department": soest_department.pk,
+            "channel": "appointment",
+        },
+    )
+
+    assert response.status_code == 200  # the form comes back with an error
+    assert "department" in response.context["form"].errors
+    service.refresh_from_db()
+    assert service.department.municipality_id == lippstadt.pk
