@@ -3,7 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AccountDeleteForm(forms.Form):
-    password = forms.CharField(label=_("Ihr Passwort"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    password = forms.CharField(
+        label=_("Ihr Passwort"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
     confirm = forms.BooleanField(label=_("Ich möchte mein Konto und meine Daten endgültig löschen."))
 
     def __init__(self, *args: object, user: object, **kwargs: object) -> None:

@@ -8,7 +8,9 @@ from rathaus.municipalities.tenancy import TenantModel
 
 
 class EmailUserManager(UserManager["User"]):
-    def create_user(self, username: str | None = None, email: str | None = None, password: str | None = None, **extra: Any) -> "User":  # type: ignore[override]
+    def create_user(
+        self, username: str | None = None, email: str | None = None, password: str | None = None, **extra: Any
+    ) -> "User":  # type: ignore[override]
         return super().create_user(username=username or (email or "").lower(), email=email, password=password, **extra)
 
 
