@@ -8,8 +8,6 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from gunicorn.app.base import BaseApplication
 
-from rathaus.wsgi import application
-
 
 class _Server(BaseApplication):  # type: ignore[misc]
     def __init__(self, options: dict[str, Any]) -> None:
@@ -21,6 +19,9 @@ class _Server(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> Any:
+        # Imported here, after collectstatic, because WhiteNoise indexes the files at start-up.
+        from rathaus.wsgi import application
+
         return application
 
 
