@@ -6,11 +6,18 @@ index therefore works on folded, lightly stemmed terms:
 - folding: lower case, umlauts as their two-letter spelling (ü → ue), ß → ss, accents dropped;
 - stemming: common German endings removed, so "anmelden" and "Anmeldung" meet at "anmeld";
 - compounds: a query term found inside a longer word matches it ("ausweis" in
-  "personalausweis"), as does a field word found inside a query compound;
+  "personalausweis"), as does a field word that makes up most of a query compound
+  ("personalausweis" in "personalausweisantrag", but not "kind" in "kindergeld");
 - typos: a term within one edit (two for long words) of a word, or of a word's tail, matches.
 
 Each query term scores its best match over the weighted fields (name, synonyms, summary,
 department); a service's score is the sum, scaled by the share of query terms it matched.
+When the query as a whole is one of the service's phrases (its name or a search term of
+its own, such as "Ausweis" or "Gewerbe anmelden"), the service gets a bonus: that is the
+service the editors meant for those words. A query covering part of a phrase gets that
+part of the bonus. Ties go to the service with the shorter name
+(the general service before the special case), then alphabetically.
+
 The page and the API call the same `rank` function, so they rank alike.
 """
 
@@ -24,14 +31,33 @@ from functools import lru_cache
 
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_TERMS = 8
+# Longer than the longest real compound ("Grundstücksverkehrsgenehmigungszuständigkeits…"): garbage.
+MAX_TERM_LENGTH = 80
 
 _FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ẞ": "ss"})
 _NON_WORD = re.compile(r"[^a-z0-9]+")
-_SUFFIXES = ("ungen", "heiten", "keiten", "ung", "heit", "keit", "en", "er", "es", "em", "e", "n", "s")
-_STOPWORDS = frozenset(
-    "der die das den dem des ein eine einen einem einer und oder fuer zu zum zur im in am an auf "
-    "mit von vom ich mein meine meinen mir wie was wo wer bei beim ist sind the a an of for to my "
-    "how i".split()
+# Inflection and derivation endings, longest first; only one is removed. A bare "s" goes
+# only after the consonants that take a genitive or plural s ("Fahrzeugs", "Autos" stays),
+# so that "Ausweis", "Reisepass" and "Person" keep their last letter.
+_SUFFIXES = ("ungen", "heiten", "keiten", "ung", "heit", "keit", "ern", "em", "er", "en", "es", "e", "s")
+_S_ENDING = frozenset("bdfghklmnrt")
+_MIN_STEM = 4
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Words that carry no meaning for finding a service, in folded spelling. Includes the verbs
+# of a question typed as a sentence ("ich habe meinen Ausweis verloren", "I need a passport").
+_STOPWORDS = _words(
+    """
+    der die das den dem des ein eine einen einem einer eines und oder fuer zu zum zur im in am an auf
+    aus mit von vom ich mein meine meinen meinem meiner mir mich wir uns unser unsere wie was wo wer
+    wann bei beim ist sind bin hat habe haben hab moechte moechten will wollen muss muessen brauche
+    brauchen benoetige kann koennen bitte man es
+    the a an of for to my how i me we our do does can need want get is are please
+    """
 )
 
 # Field weights: a hit in the name says more than one in the summary.
@@ -47,8 +73,17 @@ INSIDE = 0.75
 CONTAINS_FIELD_WORD = 0.6
 TYPO = 0.6
 
+# Share added to a service's score when the whole query is one of its phrases.
+PHRASE_BONUS = 0.25
+# Hits scoring below this share of the best hit, or below MIN_SCORE, are dropped as noise:
+# a typo found only in a summary, or one word of several found only in a summary, says
+# little. "Nothing found" with the A–Z list serves a citizen better than a wrong service.
+NOISE_FLOOR = 0.2
+MIN_SCORE = 0.5
+
 
 def fold(text: str) -> str:
+    """Lower case, umlauts spelled out, accents and punctuation dropped: "Führungs-Zeugnis" → "fuehrungs zeugnis"."""
     text = unicodedata.normalize("NFKC", text).lower().translate(_FOLD)
     text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
     return _NON_WORD.sub(" ", text).strip()
@@ -56,10 +91,26 @@ def fold(text: str) -> str:
 
 @lru_cache(maxsize=20_000)
 def stem(word: str) -> str:
+    """A folded word without its ending: "anmelden", "Anmeldung" → "anmeld"; "Reisepasses" → "reisepass"."""
     for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
+        if not word.endswith(suffix) or len(word) - len(suffix) < _MIN_STEM:
+            continue
+        stemmed = word[: -len(suffix)]
+        if suffix == "s" and stemmed[-1] not in _S_ENDING:
+            continue
+        if suffix in {"e", "es", "en"} and stemmed.endswith("niss"):
+            stemmed = stemmed[:-1]  # "Zeugnisse" → "zeugnis", like "Zeugnis"
+        return stemmed
     return word
+
+
+def clean_query(text: str) -> str:
+    """A query as typed, without control and formatting characters and outer spaces.
+
+    Tabs and line breaks become spaces; NUL, ESC, bidi overrides (U+202E) and soft hyphens
+    (pasted "Personal\u00adausweis") are dropped.
+    """
+    return "".join(" " if ch.isspace() else ch for ch in text if ch.isprintable() or ch.isspace()).strip()
 
 
 def terms(text: str) -> list[str]:
@@ -70,7 +121,7 @@ def query_terms(query: str) -> list[str]:
     """The distinct terms of a query, bounded so that a 10,000-character query costs nothing."""
     seen: list[str] = []
     for term in terms(query[:MAX_QUERY_LENGTH]):
-        if term not in seen:
+        if term not in seen and len(term) <= MAX_TERM_LENGTH:
             seen.append(term)
     return seen[:MAX_QUERY_TERMS]
 
@@ -110,7 +161,7 @@ def match(query_term: str, word: str) -> float:
         return PREFIX
     if len(query_term) >= 4 and query_term in word:
         return INSIDE
-    if len(word) >= 4 and word in query_term:
+    if len(word) >= 4 and 2 * len(word) > len(query_term) and word in query_term:
         return CONTAINS_FIELD_WORD
     limit = _typo_limit(query_term)
     if limit:
@@ -131,22 +182,83 @@ class Document:
     key: int
     name: str
     fields: tuple[tuple[float, frozenset[str]], ...] = field(repr=False)
+    # The name and each search term as a whole, for the phrase bonus.
+    phrases: tuple[frozenset[str], ...] = field(default=(), repr=False)
+    # Number of terms in the name: among equal scores the shorter, more general name goes first.
+    name_length: int = 0
 
     @classmethod
     def build(cls, *, key: int, name: str, synonyms: Iterable[str], summary: str, department: str) -> Document:
+        name_terms = terms(name)
+        synonym_terms = [frozenset(terms(synonym)) for synonym in synonyms]
+        phrases = {frozenset(name_terms), *synonym_terms} - {frozenset()}
         return cls(
             key=key,
             name=name,
             fields=(
-                (WEIGHT_NAME, frozenset(terms(name))),
-                (WEIGHT_SYNONYM, frozenset(term for synonym in synonyms for term in terms(synonym))),
+                (WEIGHT_NAME, frozenset(name_terms)),
+                (WEIGHT_SYNONYM, frozenset().union(*synonym_terms)),
                 (WEIGHT_DEPARTMENT, frozenset(terms(department))),
                 (WEIGHT_SUMMARY, frozenset(terms(summary))),
             ),
+            phrases=tuple(sorted(phrases, key=sorted)),
+            name_length=len(name_terms),
         )
 
 
-def score(document: Document, query: Sequence[str]) -> float:
+Memo = dict[str, dict[str, float]]
+
+
+def _match(query_term: str, word: str, memo: Memo) -> float:
+    """`match`, remembered for one ranking: the same words recur across a catalogue."""
+    known = memo.setdefault(query_term, {})
+    value = known.get(word)
+    if value is None:
+        value = known[word] = match(query_term, word)
+    return value
+
+
+def phrase_match(query_term: str, word: str) -> float:
+    """How well a query term stands for a phrase's word: the same word, its beginning or a typo of it."""
+    if query_term == word:
+        return EXACT
+    if len(query_term) >= 3 and word.startswith(query_term):
+        return PREFIX
+    limit = _typo_limit(query_term)
+    if limit and _within_edits(query_term, word, limit):
+        return TYPO
+    return 0.0
+
+
+def _phrase_match(query_term: str, word: str, memo: Memo) -> float:
+    known = memo.setdefault(f"phrase:{query_term}", {})
+    value = known.get(word)
+    if value is None:
+        value = known[word] = phrase_match(query_term, word)
+    return value
+
+
+def _phrase_quality(document: Document, query: Sequence[str], memo: Memo) -> float:
+    """How much of one of the document's phrases the query covers, and how well (0 when none).
+
+    1 when the query is a phrase ("Ausweis"); a half when it covers half of one, so that
+    "passport" prefers "Apply for a passport" to "Apply for a second passport".
+    """
+    best = 0.0
+    for phrase in document.phrases:
+        if len(phrase) < len(query):
+            continue
+        quality = min(max(_phrase_match(term, word, memo) for word in phrase) for term in query)
+        best = max(best, quality * len(query) / len(phrase))
+        if best == EXACT:
+            break
+    return best
+
+
+def score(document: Document, query: Sequence[str], memo: Memo | None = None) -> float:
+    """How well a document answers the query terms (0 when no term matches)."""
+    if memo is None:
+        memo = {}
     total = 0.0
     matched = 0
     for query_term in query:
@@ -155,7 +267,7 @@ def score(document: Document, query: Sequence[str]) -> float:
             if best >= weight:
                 break  # fields come in falling weight; nothing later can beat this
             for word in words:
-                value = weight * match(query_term, word)
+                value = weight * _match(query_term, word, memo)
                 if value > best:
                     best = value
                     if value == weight:
@@ -165,19 +277,22 @@ def score(document: Document, query: Sequence[str]) -> float:
             total += best
     if not matched:
         return 0.0
+    if matched == len(query):
+        total *= 1 + PHRASE_BONUS * _phrase_quality(document, query, memo)
     coverage = matched / len(query)
     return total * coverage * coverage
 
 
 def rank(documents: Iterable[Document], query: str) -> list[tuple[Document, float]]:
-    """Documents that match the query, best first; ties go alphabetically."""
+    """Documents that match the query, best first; ties go to the shorter name, then alphabetically."""
     wanted = query_terms(query)
     if not wanted:
         return []
-    hits = [(document, value) for document in documents if (value := score(document, wanted)) > 0]
+    memo: Memo = {}
+    hits = [(document, value) for document in documents if (value := score(document, wanted, memo)) >= MIN_SCORE]
     # Weak partial hits (one word of several, found only in a summary) are noise.
     if hits:
         best = max(value for _, value in hits)
-        hits = [(document, value) for document, value in hits if value >= best * 0.2]
-    hits.sort(key=lambda hit: (-hit[1], hit[0].name.lower()))
+        hits = [(document, value) for document, value in hits if value >= best * NOISE_FLOOR]
+    hits.sort(key=lambda hit: (-round(hit[1], 9), hit[0].name_length, hit[0].name.lower()))
     return hits
