@@ -9,6 +9,7 @@ from rathaus.municipalities import views as municipality_views
 
 backoffice_patterns: list[URLPattern | URLResolver] = [
     path("", municipality_views.backoffice_dashboard, name="dashboard"),
+    path("kommune/", municipality_views.backoffice_settings, name="settings"),
     path("rueckmeldungen/<int:feedback_id>/", municipality_views.backoffice_feedback_detail, name="feedback_detail"),
     path("leistungen/<int:service_id>/", catalog_views.backoffice_service_edit, name="service_edit"),
 ]

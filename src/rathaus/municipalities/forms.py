@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.municipalities.models import AccessibilityFeedback
+from rathaus.municipalities.models import AccessibilityFeedback, Municipality
 
 
 class AccessibilityFeedbackForm(forms.ModelForm[AccessibilityFeedback]):
@@ -14,3 +14,39 @@ class AccessibilityFeedbackForm(forms.ModelForm[AccessibilityFeedback]):
             "email": _("Freiwillig. Nur wenn Sie eine Antwort möchten."),
         }
         widgets = {"message": forms.Textarea(attrs={"rows": 6})}
+
+
+class MunicipalitySettingsForm(forms.ModelForm[Municipality]):
+    """What a municipal admin may change; the AGS and the address slug stay fixed."""
+
+    class Meta:
+        model = Municipality
+        fields = [
+            "name",
+            "street",
+            "postal_code",
+            "city",
+            "phone",
+            "email",
+            "website",
+            "opening_hours",
+            "opening_hours_en",
+            "colour",
+            "legal_representative",
+            "supervisory_authority",
+            "privacy_officer",
+            "accessibility_contact",
+            "accessibility_reviewed_on",
+        ]
+        widgets = {
+            "opening_hours": forms.Textarea(attrs={"rows": 4}),
+            "opening_hours_en": forms.Textarea(attrs={"rows": 4}),
+            "privacy_officer": forms.Textarea(attrs={"rows": 3}),
+            "accessibility_reviewed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def clean_postal_code(self) -> str:
+        value: str = self.cleaned_data["postal_code"].strip()
+        if not (len(value) == 5 and value.isdigit()):
+            raise forms.ValidationError(_("Die Postleitzahl hat 5 Ziffern."))
+        return value

@@ -1,4 +1,5 @@
 import logging
+from typing import Any
 
 from django.core.mail import send_mail
 from django.db import transaction
@@ -30,3 +31,13 @@ def accessibility_feedback_submit(
         # The report is saved; staff see it in the back office even when the mail server is down.
         logger.exception("Could not send accessibility feedback notice for %s", feedback.pk)
     return feedback
+
+
+def municipality_update(*, municipality: Municipality, data: dict[str, Any]) -> Municipality:
+    """Saves a municipal admin's changes to contact data, opening hours and branding."""
+    for name, value in data.items():
+        setattr(municipality, name, value)
+    municipality.full_clean()
+    with transaction.atomic():
+        municipality.save(update_fields=list(data))
+    return municipality

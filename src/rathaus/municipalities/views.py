@@ -1,11 +1,14 @@
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from rathaus.catalog.selectors import service_list
-from rathaus.municipalities.forms import AccessibilityFeedbackForm
+from rathaus.municipalities.forms import AccessibilityFeedbackForm, MunicipalitySettingsForm
+from rathaus.municipalities.middleware import staff_role
 from rathaus.municipalities.models import AccessibilityFeedback, Department
-from rathaus.municipalities.services import accessibility_feedback_submit
+from rathaus.municipalities.services import accessibility_feedback_submit, municipality_update
 
 # Services shown on a municipality's start page: the ones most people come for.
 TOP_SERVICE_KEYS = (
@@ -69,3 +72,17 @@ def backoffice_dashboard(request: HttpRequest, municipality_slug: str) -> HttpRe
 def backoffice_feedback_detail(request: HttpRequest, municipality_slug: str, feedback_id: int) -> HttpResponse:
     feedback = get_object_or_404(AccessibilityFeedback, pk=feedback_id)
     return render(request, "municipalities/backoffice/feedback_detail.html", {"item": feedback})
+
+
+@staff_role("admin")
+@require_http_methods(["GET", "POST"])
+def backoffice_settings(request: HttpRequest, municipality_slug: str) -> HttpResponse:
+    municipality = request.municipality  # type: ignore[attr-defined]
+    form = MunicipalitySettingsForm(request.POST or None, instance=municipality)
+    if request.method == "POST" and form.is_valid():
+        municipality_update(
+            municipality=municipality, data={name: form.cleaned_data[name] for name in form.changed_data}
+        )
+        messages.success(request, _("Die Angaben der Kommune wurden gespeichert."))
+        return redirect("backoffice:dashboard", municipality_slug=municipality_slug)
+    return render(request, "municipalities/backoffice/settings.html", {"form": form})

@@ -1,0 +1,61 @@
+import pytest
+from django.test import Client
+
+from rathaus.accounts.models import User
+from rathaus.municipalities.models import Municipality
+
+
+def _form(municipality: Municipality, **changes: str) -> dict[str, str]:
+    data = {
+        "name": municipality.name,
+        "street": municipality.street,
+        "postal_code": municipality.postal_code,
+        "city": municipality.city,
+        "phone": municipality.phone,
+        "email": municipality.email,
+        "website": "",
+        "opening_hours": municipality.opening_hours,
+        "opening_hours_en": "",
+        "colour": municipality.colour,
+        "legal_representative": municipality.legal_representative,
+        "supervisory_authority": "",
+        "privacy_officer": "",
+        "accessibility_contact": "",
+        "accessibility_reviewed_on": "",
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.fixture
+def admin_client(admin_of_soest: User) -> Client:
+    client = Client()
+    client.force_login(admin_of_soest)
+    return client
+
+
+def test_admin_changes_opening_hours_shown_on_the_start_page(admin_client: Client, soest: Municipality) -> None:
+    response = admin_client.post("/soest/verwaltung/kommune/", _form(soest, opening_hours="Mo 7:30–12:00"))
+    assert response.status_code == 302
+    soest.refresh_from_db()
+    assert soest.opening_hours == "Mo 7:30–12:00"
+    assert "Mo 7:30–12:00" in Client().get("/soest/").content.decode()
+
+
+def test_admin_gets_german_messages_for_bad_postal_code_and_colour(admin_client: Client, soest: Municipality) -> None:
+    response = admin_client.post("/soest/verwaltung/kommune/", _form(soest, postal_code="5949", colour="rot"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Die Postleitzahl hat 5 Ziffern." in body
+    assert "Bitte eine Farbe als #RRGGBB angeben" in body
+    soest.refresh_from_db()
+    assert soest.postal_code == "59494"
+
+
+def test_clerk_may_not_change_the_municipality(clerk_of_soest: User, soest: Municipality) -> None:
+    client = Client()
+    client.force_login(clerk_of_soest)
+    response = client.post("/soest/verwaltung/kommune/", _form(soest, city="Anderswo"))
+    assert response.status_code == 403
+    soest.refresh_from_db()
+    assert soest.city == "Soest"
