@@ -4,16 +4,26 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.catalog.models import Service
+from rathaus.catalog.search import MAX_QUERY_LENGTH, clean_query
 from rathaus.municipalities.models import Department
 
 
+class SearchField(forms.CharField):
+    """Search terms as typed; control characters (even NUL) are dropped instead of failing the form."""
+
+    def to_python(self, value: Any) -> str:
+        text: str = super().to_python(value)
+        return clean_query(text)
+
+
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Suchbegriff"), required=False, max_length=10_000)
+    # No max_length: a pasted or hand-made overlong query is cut to what the search reads,
+    # instead of turning into an empty page. The API answers 422 above 10,000 characters.
+    q = SearchField(label=_("Suchbegriff"), required=False)
 
     def clean_q(self) -> str:
-        # Control characters never belong in a search; drop them instead of failing.
         value: str = self.cleaned_data["q"]
-        return "".join(ch for ch in value if ch.isprintable()).strip()
+        return value[:MAX_QUERY_LENGTH].strip()
 
 
 class ServiceForm(forms.ModelForm[Service]):

@@ -4,11 +4,13 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from rathaus.catalog.forms import SearchForm, ServiceForm
 from rathaus.catalog.models import Service
+from rathaus.catalog.search import fold
 from rathaus.catalog.selectors import service_list, service_search
 from rathaus.catalog.services import service_update
 from rathaus.municipalities.middleware import staff_role
@@ -23,7 +25,8 @@ def service_index(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     return render(
         request,
         "catalog/index.html",
-        {"groups": [(letter, sorted(by_letter[letter], key=lambda s: s.localized_name.lower())) for letter in letters]},
+        # fold() sorts "Übermittlungssperre" among the U, not after Z.
+        {"groups": [(letter, sorted(by_letter[letter], key=lambda s: fold(s.localized_name))) for letter in letters]},
     )
 
 
@@ -32,8 +35,14 @@ def service_search_page(request: HttpRequest, municipality_slug: str) -> HttpRes
     query = form.cleaned_data["q"] if form.is_valid() else ""
     results = service_search(municipality=request.municipality, query=query) if query else []  # type: ignore[attr-defined]
     page = Paginator(results, 20).get_page(request.GET.get("seite"))
-    template = "catalog/_results.html" if request.headers.get("HX-Request") else "catalog/search.html"
-    return render(request, template, {"form": form, "query": query, "page": page, "count": len(results)})
+    # htmx asks for the results only; when it restores history it wants the whole page.
+    partial = (
+        request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
+    )
+    template = "catalog/_results.html" if partial else "catalog/search.html"
+    response = render(request, template, {"form": form, "query": query, "page": page, "count": len(results)})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def service_detail(request: HttpRequest, municipality_slug: str, service_id: int) -> HttpResponse:
