@@ -20,14 +20,22 @@ class User(AbstractUser):
     People log in with their e-mail address; `username` only mirrors it for Django's sake.
     """
 
+    # As long as the longest e-mail address (254 characters), since it only mirrors it.
+    username = models.CharField(_("Benutzername"), max_length=254, unique=True)
     email = models.EmailField(_("E-Mail-Adresse"), unique=True)
     deleted_at = models.DateTimeField(_("Gelöscht am"), null=True, blank=True)
 
     objects: ClassVar[EmailUserManager] = EmailUserManager()  # type: ignore[assignment]
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.username = self.email.lower() if self.email else self.username
-        super().save(*args, **kwargs)
+    def save(self, **kwargs: Any) -> None:
+        if self.email:
+            self.username = self.email.lower()
+        # allauth saves a changed address with update_fields=["email"]: the mirror must follow,
+        # or the old address stays taken as a username and can never sign up again.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "email" in update_fields and "username" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "username"]
+        super().save(**kwargs)
 
     @property
     def is_deleted(self) -> bool:

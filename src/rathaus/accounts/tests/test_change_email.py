@@ -58,3 +58,20 @@ def test_nobody_can_take_over_an_address_that_belongs_to_another_account(client:
     assert other.email == "andere@example.org"
     assert not EmailAddress.objects.filter(user=other, email=citizen.email, verified=True).exists()
     assert EmailAddress.objects.get(email=citizen.email, verified=True).user == citizen
+
+
+def test_the_old_address_is_free_for_a_new_account_after_a_change(client: Client, citizen: User) -> None:
+    client.force_login(citizen)
+    client.post(reverse("account_email"), {"action_add": "", "email": "umgezogen@example.org"})
+    client.post(link_in_mail(last_mail_to("umgezogen@example.org"), "/konto/confirm-email/"))
+    citizen.refresh_from_db()
+    assert citizen.username == "umgezogen@example.org"
+
+    newcomer = Client()
+    response = newcomer.post(
+        reverse("account_signup"),
+        {"email": "buergerin@example.org", "password1": "Nachmieterin-2026!", "password2": "Nachmieterin-2026!"},
+    )
+
+    assert response.status_code == 302
+    assert User.objects.get(email="buergerin@example.org").pk != citizen.pk

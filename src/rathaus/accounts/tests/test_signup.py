@@ -113,3 +113,23 @@ def test_signup_with_a_taken_address_looks_like_success_but_creates_no_second_ac
     assert User.objects.filter(email=citizen.email).count() == 1
     # … and the owner of the address is told by mail instead.
     assert last_mail_to(citizen.email)
+
+
+def test_citizen_can_sign_up_with_a_long_but_valid_address(client: Client) -> None:
+    # 254 characters is the most an address may have (RFC 5321); the login name mirrors it.
+    address = f"{'a' * 64}@{'b' * 63}.{'c' * 63}.{'d' * 53}.example"
+    assert len(address) == 254
+
+    sign_up(client, address)
+
+    user = User.objects.get(email=address)
+    client.post(link_in_mail(last_mail_to(address), "/konto/confirm-email/"))
+    assert EmailAddress.objects.get(user=user).verified
+    assert logged_in_user_id(client) == str(user.pk)
+
+
+def test_addresses_are_stored_in_lower_case_and_do_not_make_a_second_account(client: Client) -> None:
+    sign_up(client, "Anna.Meier@Example.ORG")
+    sign_up(Client(), "anna.meier@example.org")
+
+    assert list(User.objects.values_list("email", "username")) == [("anna.meier@example.org", "anna.meier@example.org")]
