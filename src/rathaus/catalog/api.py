@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
 from rathaus.catalog.models import Service
+from rathaus.catalog.search import clean_query
 from rathaus.catalog.selectors import service_list, service_search
 
 router = Router(tags=["services"])
@@ -40,7 +41,11 @@ class ServicePage(Schema):
 
 
 class ServiceFilter(Schema):
-    q: str = Field("", max_length=10_000, description="Search terms; empty lists every service A–Z")
+    q: str = Field(
+        "",
+        max_length=10_000,
+        description="Search terms; empty lists every service A–Z. Only the first 200 characters are searched.",
+    )
     limit: int = Field(20, ge=1, le=100)
     offset: int = Field(0, ge=0)
 
@@ -60,7 +65,7 @@ def _summary(request: HttpRequest, service: Service) -> dict[str, object]:
 @router.get("/municipalities/{municipality_slug}/services", response=ServicePage, summary="List or search services")
 def list_services(request: HttpRequest, municipality_slug: str, filters: Query[ServiceFilter]) -> dict[str, object]:
     municipality = request.municipality  # type: ignore[attr-defined]
-    query = "".join(ch for ch in filters.q if ch.isprintable()).strip()
+    query = clean_query(filters.q)
     services = (
         service_search(municipality=municipality, query=query)
         if query
@@ -70,7 +75,8 @@ def list_services(request: HttpRequest, municipality_slug: str, filters: Query[S
     return {"count": len(services), "results": [_summary(request, service) for service in window]}
 
 
-@router.get("/municipalities/{municipality_slug}/services/{service_id}", response=ServiceOut, summary="One service")
+# The int converter lets a non-numeric id miss the route: a 404 like any unknown id, not a 422.
+@router.get("/municipalities/{municipality_slug}/services/{int:service_id}", response=ServiceOut, summary="One service")
 def get_service(request: HttpRequest, municipality_slug: str, service_id: int) -> dict[str, object]:
     service = get_object_or_404(Service.objects.select_related("department"), pk=service_id)
     return {

@@ -12,8 +12,7 @@ class SearchField(forms.CharField):
     """Search terms as typed; control characters (even NUL) are dropped instead of failing the form."""
 
     def to_python(self, value: Any) -> str:
-        text: str = super().to_python(value)
-        return clean_query(text)
+        return clean_query(super().to_python(value) or "")
 
 
 class SearchForm(forms.Form):
