@@ -75,3 +75,14 @@ def test_the_old_address_is_free_for_a_new_account_after_a_change(client: Client
 
     assert response.status_code == 302
     assert User.objects.get(email="buergerin@example.org").pk != citizen.pk
+
+
+def test_a_new_address_too_long_to_store_is_refused(client: Client, citizen: User) -> None:
+    client.force_login(citizen)
+    address = f"{'a' * 64}@{'b' * 63}.{'c' * 63}.{'d' * 63}.example"
+
+    response = client.post(reverse("account_email"), {"action_add": "", "email": address})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["email"] == ["Die E-Mail-Adresse darf höchstens 254 Zeichen lang sein."]
+    assert list(EmailAddress.objects.filter(user=citizen).values_list("email", flat=True)) == [citizen.email]

@@ -133,3 +133,17 @@ def test_addresses_are_stored_in_lower_case_and_do_not_make_a_second_account(cli
     sign_up(Client(), "anna.meier@example.org")
 
     assert list(User.objects.values_list("email", "username")) == [("anna.meier@example.org", "anna.meier@example.org")]
+
+
+def test_an_address_too_long_to_store_is_refused_and_not_cut_short(client: Client) -> None:
+    address = f"{'a' * 64}@{'b' * 63}.{'c' * 63}.{'d' * 63}.example"
+    assert len(address) > 254
+
+    response = client.post(
+        reverse("account_signup"), {"email": address, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["email"] == ["Die E-Mail-Adresse darf höchstens 254 Zeichen lang sein."]
+    assert not User.objects.exists()
+    assert mail.outbox == []
