@@ -9,7 +9,7 @@ from rathaus.accounts.models import User
 EMAIL_MAX_LENGTH: int = User._meta.get_field("email").max_length or 254
 
 
-class AccountAdapter(DefaultAccountAdapter):
+class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is untyped
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return True
 

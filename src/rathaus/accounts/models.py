@@ -10,7 +10,7 @@ from rathaus.municipalities.tenancy import TenantModel
 class EmailUserManager(UserManager["User"]):
     def create_user(
         self, username: str | None = None, email: str | None = None, password: str | None = None, **extra: Any
-    ) -> "User":  # type: ignore[override]
+    ) -> "User":
         return super().create_user(username=username or (email or "").lower(), email=email, password=password, **extra)
 
 
@@ -25,7 +25,7 @@ class User(AbstractUser):
     email = models.EmailField(_("E-Mail-Adresse"), unique=True)
     deleted_at = models.DateTimeField(_("Gelöscht am"), null=True, blank=True)
 
-    objects: ClassVar[EmailUserManager] = EmailUserManager()  # type: ignore[assignment]
+    objects: ClassVar[EmailUserManager] = EmailUserManager()
 
     def save(self, **kwargs: Any) -> None:
         if self.email:

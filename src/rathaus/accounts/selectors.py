@@ -4,4 +4,4 @@ from rathaus.accounts.models import User
 
 
 def user_has_totp(*, user: User) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return bool(Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists())

@@ -1,4 +1,5 @@
 import pytest
+from allauth.account.models import EmailAddress
 from django.test import Client
 from django.urls import reverse
 
@@ -52,7 +53,7 @@ def test_the_address_is_matched_case_insensitively_for_the_lock(client: Client, 
 
 def test_a_lock_on_one_account_leaves_other_accounts_alone(client: Client, citizen: User) -> None:
     other = User.objects.create_user(email="nachbar@example.org", password=PASSWORD)
-    other.emailaddress_set.create(email=other.email, verified=True, primary=True)
+    EmailAddress.objects.create(user=other, email=other.email, verified=True, primary=True)
     for _ in range(5):
         log_in(client, citizen.email, "falsch-falsch-falsch")
 
