@@ -235,6 +235,10 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env_str("LOGIN_FAILED_RATE_LIMIT", "20/m/ip,5/5m/key"),
 }
+# Behind a reverse proxy every request comes from the proxy's address: without this, the per-IP
+# limits above would count all citizens together, and 20 failed logins would lock out everyone.
+# allauth then takes the client's address from the entry the proxy added to X-Forwarded-For.
+ALLAUTH_TRUSTED_PROXY_COUNT = 1 if env_bool("BEHIND_PROXY", False) else 0
 ACCOUNT_ADAPTER = "rathaus.accounts.adapter.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Rathaus"

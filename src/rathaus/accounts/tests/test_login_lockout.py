@@ -1,8 +1,13 @@
+import runpy
+from pathlib import Path
+
 import pytest
 from allauth.account.models import EmailAddress
 from django.test import Client
 from django.urls import reverse
+from pytest_django.fixtures import Settings as SettingsWrapper
 
+import rathaus.settings
 from rathaus.accounts.models import User
 from rathaus.accounts.tests.helpers import logged_in_user_id
 from rathaus.testing import PASSWORD
@@ -83,3 +88,35 @@ def test_a_successful_login_does_not_count_against_the_limit(client: Client, cit
 
     assert log_in(Client(), citizen.email, "falsch-falsch-falsch") == (200, [WRONG_CREDENTIALS])
     assert log_in(Client(), citizen.email, PASSWORD) == (200, [TOO_MANY_ATTEMPTS])
+
+
+def test_twenty_failed_logins_from_one_address_within_a_minute_block_that_address(client: Client) -> None:
+    for number in range(20):
+        assert log_in(client, f"rate-{number}@example.org", "falsch-falsch-falsch") == (200, [WRONG_CREDENTIALS])
+
+    assert log_in(client, "noch-einer@example.org", "falsch-falsch-falsch") == (200, [TOO_MANY_ATTEMPTS])
+
+
+def test_behind_a_proxy_each_citizen_is_counted_by_their_own_address(
+    client: Client, citizen: User, settings: SettingsWrapper
+) -> None:
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    attacker = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.66")
+    for number in range(20):
+        log_in(attacker, f"rate-{number}@example.org", "falsch-falsch-falsch")
+    assert log_in(attacker, "noch-einer@example.org", "falsch-falsch-falsch") == (200, [TOO_MANY_ATTEMPTS])
+
+    # Another citizen behind the same proxy can still log in.
+    neighbour = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert log_in(neighbour, citizen.email, PASSWORD)[0] == 302
+
+
+@pytest.mark.parametrize(("behind_proxy", "trusted"), [("true", 1), ("false", 0)])
+def test_settings_trust_the_proxy_for_client_addresses_only_when_behind_one(
+    monkeypatch: pytest.MonkeyPatch, behind_proxy: str, trusted: int
+) -> None:
+    monkeypatch.setenv("BEHIND_PROXY", behind_proxy)
+
+    values = runpy.run_path(str(Path(rathaus.settings.__file__)))
+
+    assert values["ALLAUTH_TRUSTED_PROXY_COUNT"] == trusted
