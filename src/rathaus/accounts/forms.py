@@ -12,12 +12,17 @@ class AccountDeleteForm(forms.Form):
     )
     confirm = forms.BooleanField(label=_("Ich möchte mein Konto und meine Daten endgültig löschen."))
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, rate_limited: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        self.rate_limited = rate_limited
 
     def clean_password(self) -> str:
         password: str = self.cleaned_data["password"]
+        if self.rate_limited:
+            raise forms.ValidationError(
+                _("Zu viele Versuche. Bitte warten Sie eine Minute und versuchen Sie es dann erneut.")
+            )
         if not self.user.check_password(password):
             raise forms.ValidationError(_("Das Passwort stimmt nicht."))
         return password

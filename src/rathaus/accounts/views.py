@@ -1,3 +1,4 @@
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -32,7 +33,10 @@ def profile(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def delete(request: HttpRequest) -> HttpResponse:
     user = _logged_in_user(request)
-    form = AccountDeleteForm(request.POST or None, user=user)
+    # The password check must not let someone with a stolen session guess the password freely:
+    # it shares allauth's limit for re-entering one's password (10 a minute).
+    rate_limited = request.method == "POST" and not ratelimit.consume(request, action="reauthenticate", user=user)
+    form = AccountDeleteForm(request.POST or None, user=user, rate_limited=rate_limited)
     if request.method == "POST" and form.is_valid():
         account_delete(user=user)
         logout(request)

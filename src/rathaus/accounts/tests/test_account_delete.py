@@ -134,3 +134,18 @@ def test_deleting_a_staff_account_ends_its_memberships_and_second_factor(soest: 
 
     assert not Membership.all_tenants.filter(user=clerk).exists()
     assert not Authenticator.objects.filter(user=clerk).exists()
+
+
+def test_guessing_the_password_on_the_delete_page_is_rate_limited(client: Client, citizen: User) -> None:
+    client.force_login(citizen)
+    for _ in range(10):
+        client.post(DELETE_URL, {"password": "geraten-geraten", "confirm": "on"})
+
+    response = client.post(DELETE_URL, {"password": PASSWORD, "confirm": "on"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["password"] == [
+        "Zu viele Versuche. Bitte warten Sie eine Minute und versuchen Sie es dann erneut."
+    ]
+    citizen.refresh_from_db()
+    assert citizen.deleted_at is None
