@@ -257,6 +257,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = env_path("STATIC_ROOT", DATA_DIR / "static")
 NODE_MODULES = env_path("RATHAUS_NODE_MODULES", PROJECT_DIR / "node_modules")
 STATICFILES_DIRS = [
+    BASE_DIR / "static",  # rathaus/site.css: the project's own styles live outside any app
     ("vendor/kern", NODE_MODULES / "@kern-ux" / "native" / "dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
 ]
