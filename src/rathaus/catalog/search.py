@@ -126,19 +126,28 @@ def query_terms(query: str) -> list[str]:
     return seen[:MAX_QUERY_TERMS]
 
 
-def _within_edits(a: str, b: str, limit: int) -> bool:
-    """Optimal string alignment distance of a and b is at most limit (transpositions count one)."""
-    if abs(len(a) - len(b)) > limit:
-        return False
+def _distance_at_most(query_term: str, word: str, limit: int, *, suffix: bool = False) -> bool:
+    """Optimal string alignment distance (transpositions count one) of query_term and word is at most limit.
+
+    With suffix=True, of query_term and the closest tail of word: the alignment may skip any
+    beginning of word ("ausweiss" against "personalausweis"), computed in one pass.
+    """
+    b = word[-(len(query_term) + limit) :] if suffix else word
     previous_previous: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
+    previous = [0] * (len(b) + 1) if suffix else list(range(len(b) + 1))
+    for i in range(1, len(query_term) + 1):
+        a_i = query_term[i - 1]
         current = [i] + [0] * len(b)
         for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                current[j] = min(current[j], previous_previous[j - 2] + 1)
+            b_j = b[j - 1]
+            value = previous[j - 1] + (a_i != b_j)
+            if previous[j] + 1 < value:
+                value = previous[j] + 1
+            if current[j - 1] + 1 < value:
+                value = current[j - 1] + 1
+            if i > 1 and j > 1 and a_i == b[j - 2] and query_term[i - 2] == b_j and previous_previous[j - 2] + 1 < value:
+                value = previous_previous[j - 2] + 1
+            current[j] = value
         if min(current) > limit:
             return False
         previous_previous, previous = previous, current
@@ -153,6 +162,25 @@ def _typo_limit(term: str) -> int:
     return 0
 
 
+def _typo(query_term: str, word: str, limit: int) -> float:
+    """TYPO when word is query_term with at most limit edits, a little less when word's tail is."""
+    whole = abs(len(query_term) - len(word)) <= limit
+    if not whole and len(word) <= len(query_term) + limit:
+        return 0.0  # word too short
+    # Each letter of the query that the word lacks costs an edit: a cheap bound that spares
+    # most of the alignments below.
+    missing = 0
+    for ch in query_term:
+        if ch not in word:
+            missing += 1
+            if missing > limit:
+                return 0.0
+    if whole:
+        return TYPO if _distance_at_most(query_term, word, limit) else 0.0
+    # A typo inside a compound: compare with the word's tail.
+    return TYPO * 0.9 if _distance_at_most(query_term, word, limit, suffix=True) else 0.0
+
+
 def match(query_term: str, word: str) -> float:
     """How well one query term matches one indexed word (0 when it does not)."""
     if query_term == word:
@@ -164,15 +192,7 @@ def match(query_term: str, word: str) -> float:
     if len(word) >= 4 and 2 * len(word) > len(query_term) and word in query_term:
         return CONTAINS_FIELD_WORD
     limit = _typo_limit(query_term)
-    if limit:
-        if _within_edits(query_term, word, limit):
-            return TYPO
-        # A typo inside a compound: compare with the word's tail of about the same length.
-        if len(word) > len(query_term) + limit:
-            for width in range(len(query_term) - limit, len(query_term) + limit + 1):
-                if _within_edits(query_term, word[-width:], limit):
-                    return TYPO * 0.9
-    return 0.0
+    return _typo(query_term, word, limit) if limit else 0.0
 
 
 @dataclass(frozen=True)
@@ -209,15 +229,6 @@ class Document:
 Memo = dict[str, dict[str, float]]
 
 
-def _match(query_term: str, word: str, memo: Memo) -> float:
-    """`match`, remembered for one ranking: the same words recur across a catalogue."""
-    known = memo.setdefault(query_term, {})
-    value = known.get(word)
-    if value is None:
-        value = known[word] = match(query_term, word)
-    return value
-
-
 def phrase_match(query_term: str, word: str) -> float:
     """How well a query term stands for a phrase's word: the same word, its beginning or a typo of it."""
     if query_term == word:
@@ -225,7 +236,7 @@ def phrase_match(query_term: str, word: str) -> float:
     if len(query_term) >= 3 and word.startswith(query_term):
         return PREFIX
     limit = _typo_limit(query_term)
-    if limit and _within_edits(query_term, word, limit):
+    if limit and abs(len(query_term) - len(word)) <= limit and _distance_at_most(query_term, word, limit):
         return TYPO
     return 0.0
 
@@ -262,12 +273,18 @@ def score(document: Document, query: Sequence[str], memo: Memo | None = None) ->
     total = 0.0
     matched = 0
     for query_term in query:
+        known = memo.get(query_term)
+        if known is None:
+            known = memo[query_term] = {}
         best = 0.0
         for weight, words in document.fields:
             if best >= weight:
                 break  # fields come in falling weight; nothing later can beat this
             for word in words:
-                value = weight * _match(query_term, word, memo)
+                value = known.get(word)
+                if value is None:
+                    value = known[word] = match(query_term, word)  # the same words recur across a catalogue
+                value *= weight
                 if value > best:
                     best = value
                     if value == weight:
