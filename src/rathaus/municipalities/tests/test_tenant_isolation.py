@@ -58,7 +58,7 @@ def tenant_routes() -> list[Route]:
 
 
 @pytest.fixture
-def soest_objects(soest: Municipality) -> dict[str, object]:
+def soest_objects(soest: Municipality) -> dict[str, int]:
     service = make_service(soest, leika_key="99000000000001", name=SECRET_NAME, synonyms="Geheim")
     feedback = AccessibilityFeedback.all_tenants.create(municipality=soest, message=SECRET_FEEDBACK)
     return {"service_id": service.pk, "feedback_id": feedback.pk}
@@ -81,7 +81,7 @@ def test_the_route_walk_finds_pages_back_office_and_api() -> None:
 
 @pytest.mark.parametrize("route", tenant_routes(), ids=lambda route: route.template)
 def test_lippstadt_clerk_cannot_reach_soest_objects(
-    route: Route, soest_objects: dict[str, object], lippstadt_clerk_client: Client
+    route: Route, soest_objects: dict[str, int], lippstadt_clerk_client: Client
 ) -> None:
     unknown = route.params - {"municipality_slug", *soest_objects}
     assert not unknown, f"teach this test which Soest object fills {unknown}"
@@ -105,7 +105,7 @@ def test_lippstadt_clerk_cannot_reach_soest_objects(
 
 
 def test_back_office_of_soest_refuses_lippstadt_clerk_on_post(
-    soest_objects: dict[str, object], lippstadt_clerk_client: Client
+    soest_objects: dict[str, int], lippstadt_clerk_client: Client
 ) -> None:
     response = lippstadt_clerk_client.post(
         f"/soest/verwaltung/leistungen/{soest_objects['service_id']}/", {"name": "Übernommen"}
