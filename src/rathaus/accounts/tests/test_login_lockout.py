@@ -15,7 +15,7 @@ from rathaus.testing import PASSWORD
 pytestmark = pytest.mark.django_db
 
 # allauth's own German wording, as the login page shows it.
-TOO_MANY_ATTEMPTS = "Zu viele gescheiterte Anmeldeversuche. Bitte versuche es später erneut."
+TOO_MANY_ATTEMPTS = "Zu viele gescheiterte Anmeldeversuche. Bitte versuchen Sie es später erneut."
 WRONG_CREDENTIALS = "Die E-Mail-Adresse und/oder das Passwort sind leider falsch."
 
 
