@@ -14,7 +14,7 @@ from rathaus.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-# allauth's own German wording, as the login page shows it.
+# allauth's lock-out message in our formal German (locale_overrides), as the login page shows it.
 TOO_MANY_ATTEMPTS = "Zu viele gescheiterte Anmeldeversuche. Bitte versuchen Sie es später erneut."
 WRONG_CREDENTIALS = "Die E-Mail-Adresse und/oder das Passwort sind leider falsch."
 
