@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from rathaus.catalog.models import Service
+from rathaus.catalog.tests.markup import result_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -88,9 +89,6 @@ def test_service_detail(client: Client, demo: None) -> None:
     assert {"summary_en", "prerequisites", "processing_time", "external_url", "url"} <= set(data)
 
 
-RESULT_LINK = re.compile(r'<h3 class="kern-title"><a class="kern-link" href="/soest/leistungen/(\d+)/">')
-
-
 @pytest.mark.parametrize(
     "query",
     ["Ausweis", "Perso", "Pass", "anmelden", "beantragen", "verloren", "Personalausweiss", "Parkausweis", "Rente"],
@@ -98,7 +96,7 @@ RESULT_LINK = re.compile(r'<h3 class="kern-title"><a class="kern-link" href="/so
 def test_api_ranks_like_the_page(client: Client, demo: None, query: str) -> None:
     api_ids = [item["id"] for item in get_json(client, f"{BASE}/soest/services", q=query, limit=20)["results"]]
     page = client.get("/soest/suche/", {"q": query})
-    page_ids = [int(found) for found in RESULT_LINK.findall(page.content.decode())]
+    page_ids = result_ids(page.content.decode())
     assert api_ids and api_ids == page_ids
 
 

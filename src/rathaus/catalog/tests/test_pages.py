@@ -1,31 +1,21 @@
 """The A–Z list and the detail page of a service, in German and English."""
 
-import re
 from html import unescape
 
 import pytest
 from django.test import Client
 
 from rathaus.catalog.models import Service
+from rathaus.catalog.tests.markup import letter_groups
 from rathaus.municipalities.models import Municipality
 
 pytestmark = pytest.mark.django_db
-
-SECTION = re.compile(r'<section aria-labelledby="letter-(\w)">(.*?)</section>', re.S)
-LINK = re.compile(r'<a class="kern-link" href="/(?P<slug>[\w-]+)/leistungen/(?P<id>\d+)/">(?P<name>[^<]+)</a>')
-
-
-def groups(html: str) -> dict[str, list[tuple[str, int, str]]]:
-    return {
-        letter: [(m["slug"], int(m["id"]), unescape(m["name"])) for m in LINK.finditer(body)]
-        for letter, body in SECTION.findall(html)
-    }
 
 
 def test_a_to_z_groups_all_services_of_the_municipality_by_letter(client: Client, demo_soest: Municipality) -> None:
     response = client.get("/soest/leistungen/")
     assert response.status_code == 200
-    by_letter = groups(response.content.decode())
+    by_letter = letter_groups(response.content.decode())
     listed = [entry for entries in by_letter.values() for entry in entries]
 
     own = Service.all_tenants.filter(municipality=demo_soest)
@@ -48,10 +38,10 @@ def test_a_to_z_lists_no_service_of_another_municipality(client: Client, demo: N
     assert "Personalausweis beantragen" not in district
     lippstadt_ids = {
         service_id
-        for entries in groups(client.get("/lippstadt/leistungen/").content.decode()).values()
+        for entries in letter_groups(client.get("/lippstadt/leistungen/").content.decode()).values()
         for _, service_id, _ in entries
     }
-    soest_ids = {service_id for entries in groups(city).values() for _, service_id, _ in entries}
+    soest_ids = {service_id for entries in letter_groups(city).values() for _, service_id, _ in entries}
     assert lippstadt_ids and soest_ids and not lippstadt_ids & soest_ids
 
 
@@ -91,7 +81,7 @@ def test_english_shows_name_en_from_the_language_cookie(client: Client, demo_soe
     assert '<html lang="en"' in html
     assert "Apply for an identity card" in html
     assert service.summary_en in html
-    index = groups(client.get("/soest/leistungen/").content.decode())
+    index = letter_groups(client.get("/soest/leistungen/").content.decode())
     assert ("soest", service.pk, "Apply for an identity card") in index["A"]
     # Searching in English finds the service too, shown with its English name.
     search = unescape(client.get("/soest/suche/", {"q": "identity card"}).content.decode())

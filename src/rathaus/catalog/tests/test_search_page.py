@@ -8,6 +8,7 @@ from django.test import Client
 
 from rathaus.catalog.models import Service
 from rathaus.catalog.selectors import service_search
+from rathaus.catalog.tests.markup import result_ids
 from rathaus.municipalities.models import Municipality
 
 pytestmark = pytest.mark.django_db
@@ -50,12 +51,6 @@ MUST_FIND = [
     ("birth certificate", "Geburtsurkunde und andere Personenstandsurkunden bestellen"),
     ("Kirchenaustritt", "Kirchenaustritt erklären"),
 ]
-
-RESULT_LINK = re.compile(r'<h3 class="kern-title"><a class="kern-link" href="/soest/leistungen/(\d+)/">')
-
-
-def result_ids(html: str) -> list[int]:
-    return [int(found) for found in RESULT_LINK.findall(html)]
 
 
 def search_page(client: Client, query: str, **headers: str) -> str:
@@ -139,7 +134,7 @@ def test_overlong_page_query_is_cut_not_refused(client: Client, demo_soest: Muni
     html = search_page(client, "Reisepass " + "x" * 20_000)
     assert Service.all_tenants.get(pk=result_ids(html)[0]).name == "Reisepass beantragen"
     # The results heading repeats the query as searched: its first 200 characters.
-    heading = re.search(r'<h2 class="kern-heading-medium" id="results-heading">(.*?)</h2>', html, re.S)
+    heading = re.search(r'<h2[^>]*id="results-heading"[^>]*>(.*?)</h2>', html, re.S)
     assert heading is not None
     assert "x" * 190 in heading.group(1)
     assert "x" * 191 not in heading.group(1)
@@ -155,7 +150,7 @@ def test_unknown_municipality_is_a_404_page(client: Client, demo: None) -> None:
 def test_htmx_request_gets_only_the_results_fragment(client: Client, demo_soest: Municipality) -> None:
     full = search_page(client, "Ausweis")
     fragment = search_page(client, "Ausweis", HX_Request="true")
-    assert fragment.lstrip().startswith('<section id="search-results"')
+    assert re.match(r'\s*<section[^>]*id="search-results"', fragment)
     assert "<html" not in fragment and "<form" not in fragment
     assert result_ids(fragment) == result_ids(full)
     response = client.get("/soest/suche/", {"q": "Ausweis"}, headers={"HX-Request": "true"})
