@@ -145,7 +145,13 @@ def _distance_at_most(query_term: str, word: str, limit: int, *, suffix: bool = 
                 value = previous[j] + 1
             if current[j - 1] + 1 < value:
                 value = current[j - 1] + 1
-            if i > 1 and j > 1 and a_i == b[j - 2] and query_term[i - 2] == b_j and previous_previous[j - 2] + 1 < value:
+            if (
+                i > 1
+                and j > 1
+                and a_i == b[j - 2]
+                and query_term[i - 2] == b_j
+                and previous_previous[j - 2] + 1 < value
+            ):
                 value = previous_previous[j - 2] + 1
             current[j] = value
         if min(current) > limit:
