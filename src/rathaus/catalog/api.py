@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
 from rathaus.catalog.models import Service
-from rathaus.catalog.search import clean_query
+from rathaus.catalog.search import clean_query, fold
 from rathaus.catalog.selectors import service_list, service_search
 
 router = Router(tags=["services"])
@@ -69,7 +69,8 @@ def list_services(request: HttpRequest, municipality_slug: str, filters: Query[S
     services = (
         service_search(municipality=municipality, query=query)
         if query
-        else list(service_list(municipality=municipality))
+        # Sorted in Python: SQLite and PostgreSQL collate umlauts differently.
+        else sorted(service_list(municipality=municipality), key=lambda service: fold(service.name))
     )
     window = services[filters.offset : filters.offset + filters.limit]
     return {"count": len(services), "results": [_summary(request, service) for service in window]}

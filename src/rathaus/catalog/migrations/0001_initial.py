@@ -6,40 +6,87 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('municipalities', '0001_initial'),
+        ("municipalities", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Service',
+            name="Service",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('leika_key', models.CharField(max_length=14, validators=[django.core.validators.RegexValidator('^\\d{14}$', 'Der LeiKa-Schlüssel hat genau 14 Ziffern, z. B. 99050012104000.', code='leika')], verbose_name='LeiKa-Schlüssel')),
-                ('name', models.CharField(max_length=200, verbose_name='Name')),
-                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='Name (Englisch)')),
-                ('synonyms', models.TextField(blank=True, help_text='Ein Begriff je Zeile', verbose_name='Suchbegriffe')),
-                ('summary', models.TextField(verbose_name='Kurzbeschreibung')),
-                ('summary_en', models.TextField(blank=True, verbose_name='Kurzbeschreibung (Englisch)')),
-                ('prerequisites', models.TextField(blank=True, verbose_name='Voraussetzungen')),
-                ('documents', models.TextField(blank=True, help_text='Eine Unterlage je Zeile', verbose_name='Erforderliche Unterlagen')),
-                ('fees', models.TextField(blank=True, verbose_name='Gebühren')),
-                ('processing_time', models.CharField(blank=True, max_length=200, verbose_name='Bearbeitungsdauer')),
-                ('channel', models.CharField(choices=[('online', 'Online'), ('appointment', 'Mit Termin'), ('in_person', 'Vor Ort'), ('external', 'Bei einer anderen Stelle online')], max_length=20, verbose_name='So wird es erledigt')),
-                ('external_url', models.URLField(blank=True, verbose_name='Adresse des Online-Dienstes')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='services', to='municipalities.department', verbose_name='Zuständig')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='municipalities.municipality')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "leika_key",
+                    models.CharField(
+                        max_length=14,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{14}$",
+                                "Der LeiKa-Schlüssel hat genau 14 Ziffern, z. B. 99050012104000.",
+                                code="leika",
+                            )
+                        ],
+                        verbose_name="LeiKa-Schlüssel",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="Name")),
+                ("name_en", models.CharField(blank=True, max_length=200, verbose_name="Name (Englisch)")),
+                (
+                    "synonyms",
+                    models.TextField(blank=True, help_text="Ein Begriff je Zeile", verbose_name="Suchbegriffe"),
+                ),
+                ("summary", models.TextField(verbose_name="Kurzbeschreibung")),
+                ("summary_en", models.TextField(blank=True, verbose_name="Kurzbeschreibung (Englisch)")),
+                ("prerequisites", models.TextField(blank=True, verbose_name="Voraussetzungen")),
+                (
+                    "documents",
+                    models.TextField(
+                        blank=True, help_text="Eine Unterlage je Zeile", verbose_name="Erforderliche Unterlagen"
+                    ),
+                ),
+                ("fees", models.TextField(blank=True, verbose_name="Gebühren")),
+                ("processing_time", models.CharField(blank=True, max_length=200, verbose_name="Bearbeitungsdauer")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("online", "Online"),
+                            ("appointment", "Mit Termin"),
+                            ("in_person", "Vor Ort"),
+                            ("external", "Bei einer anderen Stelle online"),
+                        ],
+                        max_length=20,
+                        verbose_name="So wird es erledigt",
+                    ),
+                ),
+                ("external_url", models.URLField(blank=True, verbose_name="Adresse des Online-Dienstes")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="services",
+                        to="municipalities.department",
+                        verbose_name="Zuständig",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="municipalities.municipality"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Leistung',
-                'verbose_name_plural': 'Leistungen',
-                'ordering': ['name'],
-                'indexes': [models.Index(fields=['municipality', 'name'], name='catalog_ser_municip_e04ede_idx')],
-                'constraints': [models.UniqueConstraint(fields=('municipality', 'leika_key'), name='service_unique_leika')],
+                "verbose_name": "Leistung",
+                "verbose_name_plural": "Leistungen",
+                "ordering": ["name"],
+                "indexes": [models.Index(fields=["municipality", "name"], name="catalog_ser_municip_e04ede_idx")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("municipality", "leika_key"), name="service_unique_leika")
+                ],
             },
         ),
     ]
