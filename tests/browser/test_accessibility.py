@@ -152,7 +152,15 @@ def test_citizen_account_page_has_no_axe_violations(page: Page, live_server: Any
 
 
 @pytest.mark.parametrize(
-    "path", ["/konto/", "/konto/email/", "/konto/password/change/", "/konto/2fa/", "/konto/loeschen/"]
+    "path",
+    [
+        "/konto/",
+        "/konto/email/",
+        "/konto/password/change/",
+        "/konto/2fa/",
+        "/konto/loeschen/",
+        "/soest/verwaltung/kommune/",
+    ],
 )
 def test_staff_account_pages_have_no_axe_violations(page: Page, live_server: Any, demo: None, path: str) -> None:
     log_in(page, live_server, ADMIN_OF_SOEST)
@@ -184,6 +192,14 @@ def test_backoffice_dashboard_has_no_axe_violations(page: Page, live_server: Any
     page.goto("/soest/verwaltung/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Verwaltungsbereich")
     assert_accessible(page)
+
+
+def test_backoffice_dashboard_fits_a_phone(phone_page: Page, live_server: Any, demo: None) -> None:
+    """The wide services table scrolls inside its own box; the page itself does not scroll sideways."""
+    log_in(phone_page, live_server, ADMIN_OF_SOEST)
+    phone_page.goto("/soest/verwaltung/")
+    assert_accessible(phone_page)
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
 def test_service_edit_form_in_error_state_has_no_axe_violations(page: Page, demo: None) -> None:
