@@ -57,12 +57,15 @@ def test_search_open_a_service_and_switch_the_language(page: Page, demo: None) -
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page).to_have_url(detail_url)
     expect(heading).to_have_text("Apply for an identity card")
+    expect(page.get_by_role("heading", level=2, name="How to do it")).to_be_visible()
+    expect(page.get_by_role("link", name="Services A–Z").first).to_be_visible()
     expect(page.get_by_role("button", name="Deutsch")).to_have_attribute("lang", "de")
 
     page.get_by_role("button", name="Deutsch").click()
     expect(page.locator("html")).to_have_attribute("lang", "de")
     expect(page).to_have_url(detail_url)
     expect(heading).to_have_text("Personalausweis beantragen")
+    expect(page.get_by_role("heading", level=2, name="So erledigen Sie es")).to_be_visible()
     expect(page.get_by_role("button", name="English")).to_have_attribute("lang", "en")
 
     # Every stylesheet, font and script loaded: a missing site.css went unnoticed once.
