@@ -19,6 +19,7 @@ municipality_patterns: list[URLPattern | URLResolver] = [
     path("leistungen/", catalog_views.service_index, name="service_index"),
     path("leistungen/<int:service_id>/", catalog_views.service_detail, name="service_detail"),
     path("suche/", catalog_views.service_search_page, name="service_search"),
+    path("logo/", municipality_views.logo, name="municipality_logo"),
     path("impressum/", municipality_views.imprint, name="imprint"),
     path("datenschutz/", municipality_views.privacy, name="privacy"),
     path("barrierefreiheit/", municipality_views.accessibility, name="accessibility"),

@@ -1,6 +1,8 @@
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.core.uploads import validate_image_upload
 from rathaus.municipalities.models import AccessibilityFeedback, Municipality
 
 
@@ -14,6 +16,9 @@ class AccessibilityFeedbackForm(forms.ModelForm[AccessibilityFeedback]):
             "email": _("Freiwillig. Nur wenn Sie eine Antwort möchten."),
         }
         widgets = {"message": forms.Textarea(attrs={"rows": 6})}
+
+
+LOGO_MAX_BYTES = 512 * 1024
 
 
 class MunicipalitySettingsForm(forms.ModelForm[Municipality]):
@@ -31,6 +36,7 @@ class MunicipalitySettingsForm(forms.ModelForm[Municipality]):
             "website",
             "opening_hours",
             "opening_hours_en",
+            "logo",
             "colour",
             "legal_representative",
             "supervisory_authority",
@@ -44,6 +50,14 @@ class MunicipalitySettingsForm(forms.ModelForm[Municipality]):
             "privacy_officer": forms.Textarea(attrs={"rows": 3}),
             "accessibility_reviewed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
+
+    def clean_logo(self) -> object:
+        logo = self.cleaned_data.get("logo")
+        if isinstance(logo, UploadedFile):
+            image_type = validate_image_upload(logo, max_bytes=LOGO_MAX_BYTES)
+            # The stored name comes from the content, not from what the browser sent.
+            logo.name = f"{self.instance.slug}-logo.{image_type.extension}"
+        return logo
 
     def clean_postal_code(self) -> str:
         value: str = self.cleaned_data["postal_code"].strip()

@@ -25,6 +25,7 @@ class Municipality(models.Model):
     website = models.URLField(_("Website"), blank=True)
     opening_hours = models.TextField(_("Öffnungszeiten"), blank=True, help_text=_("Eine Zeile je Tag"))
     opening_hours_en = models.TextField(_("Öffnungszeiten (Englisch)"), blank=True)
+    logo = models.FileField(_("Wappen oder Logo"), upload_to="logos/", blank=True)
     colour = models.CharField(_("Farbe"), max_length=7, default="#004b87", validators=[validate_colour])
     legal_representative = models.CharField(_("Vertreten durch"), max_length=200)
     supervisory_authority = models.CharField(_("Aufsichtsbehörde"), max_length=200, blank=True)

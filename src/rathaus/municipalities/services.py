@@ -35,9 +35,12 @@ def accessibility_feedback_submit(
 
 def municipality_update(*, municipality: Municipality, data: dict[str, Any]) -> Municipality:
     """Saves a municipal admin's changes to contact data, opening hours and branding."""
+    old_logo = municipality.logo.name if "logo" in data else ""
     for name, value in data.items():
         setattr(municipality, name, value)
     municipality.full_clean()
     with transaction.atomic():
         municipality.save(update_fields=list(data))
+    if old_logo and old_logo != municipality.logo.name:
+        municipality.logo.storage.delete(old_logo)
     return municipality

@@ -1,10 +1,11 @@
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from rathaus.catalog.selectors import service_list
+from rathaus.core.uploads import sniff_image
 from rathaus.municipalities.forms import AccessibilityFeedbackForm, MunicipalitySettingsForm
 from rathaus.municipalities.middleware import staff_role
 from rathaus.municipalities.models import AccessibilityFeedback, Department
@@ -78,7 +79,7 @@ def backoffice_feedback_detail(request: HttpRequest, municipality_slug: str, fee
 @require_http_methods(["GET", "POST"])
 def backoffice_settings(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     municipality = request.municipality  # type: ignore[attr-defined]
-    form = MunicipalitySettingsForm(request.POST or None, instance=municipality)
+    form = MunicipalitySettingsForm(request.POST or None, request.FILES or None, instance=municipality)
     if request.method == "POST" and form.is_valid():
         municipality_update(
             municipality=municipality, data={name: form.cleaned_data[name] for name in form.changed_data}
@@ -86,3 +87,19 @@ def backoffice_settings(request: HttpRequest, municipality_slug: str) -> HttpRes
         messages.success(request, _("Die Angaben der Kommune wurden gespeichert."))
         return redirect("backoffice:dashboard", municipality_slug=municipality_slug)
     return render(request, "municipalities/backoffice/settings.html", {"form": form})
+
+
+def logo(request: HttpRequest, municipality_slug: str) -> HttpResponse:
+    """The municipality's logo, read through the storage API so any storage backend works."""
+    municipality = request.municipality  # type: ignore[attr-defined]
+    if not municipality.logo:
+        raise Http404
+    with municipality.logo.open("rb") as stored:
+        content = stored.read()
+    image_type = sniff_image(content[:16])
+    if image_type is None:
+        raise Http404
+    response = HttpResponse(content, content_type=image_type.content_type)
+    response["Cache-Control"] = "public, max-age=3600"
+    response["Content-Disposition"] = "inline"
+    return response
