@@ -79,7 +79,7 @@ def list_services(request: HttpRequest, municipality_slug: str, filters: Query[S
 # The int converter lets a non-numeric id miss the route: a 404 like any unknown id, not a 422.
 @router.get("/municipalities/{municipality_slug}/services/{int:service_id}", response=ServiceOut, summary="One service")
 def get_service(request: HttpRequest, municipality_slug: str, service_id: int) -> dict[str, object]:
-    service = get_object_or_404(Service.objects.select_related("department"), pk=service_id)
+    service = get_object_or_404(Service.objects.select_related("department", "municipality"), pk=service_id)
     return {
         **_summary(request, service),
         "summary_en": service.summary_en,

@@ -9,7 +9,9 @@ _index_cache: dict[int, tuple[tuple[object, ...], list[Document]]] = {}
 
 
 def service_list(*, municipality: Municipality) -> QuerySet[Service]:
-    return Service.objects.filter(municipality=municipality).select_related("department").order_by("name")
+    return (
+        Service.objects.filter(municipality=municipality).select_related("department", "municipality").order_by("name")
+    )
 
 
 def _documents(municipality: Municipality) -> list[Document]:

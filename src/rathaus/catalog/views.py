@@ -46,7 +46,7 @@ def service_search_page(request: HttpRequest, municipality_slug: str) -> HttpRes
 
 
 def service_detail(request: HttpRequest, municipality_slug: str, service_id: int) -> HttpResponse:
-    service = get_object_or_404(Service.objects.select_related("department"), pk=service_id)
+    service = get_object_or_404(Service.objects.select_related("department", "municipality"), pk=service_id)
     return render(request, "catalog/detail.html", {"service": service})
 
 
