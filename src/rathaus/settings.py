@@ -304,3 +304,4 @@ LOGGING: dict[str, Any] = {
 }
 CSRF_FAILURE_VIEW = "rathaus.core.views.csrf_failure"
 FORMS_URLFIELD_ASSUME_HTTPS = True
+FORMAT_MODULE_PATH = ["rathaus.formats"]

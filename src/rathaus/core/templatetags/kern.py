@@ -26,6 +26,9 @@ def kern_field(field: BoundField, hint: str = "") -> dict[str, Any]:
         css = "kern-form-input__select" + (" kern-form-input__select--error" if field.errors else "")
     else:
         css = "kern-form-input__input" + (" kern-form-input__input--error" if field.errors else "")
+    # Labels and hints carry the information; a placeholder repeating them only adds noise
+    # and disappears while typing (allauth sets them on its fields).
+    widget.attrs.pop("placeholder", None)
     attrs: dict[str, Any] = {"class": css}
     if describedby:
         attrs["aria-describedby"] = " ".join(describedby)

@@ -5,6 +5,7 @@ translation would show up in German on the English pages. The catalogue check be
 such a gap fail the suite.
 """
 
+import datetime
 from pathlib import Path
 
 import polib
@@ -118,3 +119,13 @@ def test_every_german_string_has_an_english_translation() -> None:
     assert len(po) > 0
     assert po.untranslated_entries() == []
     assert [entry.msgid for entry in po.fuzzy_entries()] == []
+
+
+@pytest.mark.django_db
+def test_dates_read_day_first_in_english_and_german(soest: Municipality) -> None:
+    soest.accessibility_reviewed_on = datetime.date(2026, 11, 21)
+    soest.save()
+    client = Client()
+    assert "21. November 2026" in client.get("/soest/barrierefreiheit/").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "21 November 2026" in client.get("/soest/barrierefreiheit/").content.decode()
