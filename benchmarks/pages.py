@@ -86,8 +86,10 @@ def main() -> None:
                     break
                 except OSError:
                     time.sleep(0.2)
-            print(f"rathaus serve --workers {args.workers} (4 threads each), {args.concurrency} client threads, "
-                  f"{args.requests} requests per URL, {os.cpu_count()} CPUs\n")
+            print(
+                f"rathaus serve --workers {args.workers} (4 threads each), {args.concurrency} client threads, "
+                f"{args.requests} requests per URL, {os.cpu_count()} CPUs\n"
+            )
             print(f"| {'URL':<50} | req/s | p50 ms | p95 ms | p99 ms |")
             print(f"|{'-' * 52}|------:|-------:|-------:|-------:|")
             for path in URLS:

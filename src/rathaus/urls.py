@@ -11,7 +11,10 @@ backoffice_patterns: list[URLPattern | URLResolver] = [
     path("", municipality_views.backoffice_dashboard, name="dashboard"),
     path("kommune/", municipality_views.backoffice_settings, name="settings"),
     path("rueckmeldungen/<int:feedback_id>/", municipality_views.backoffice_feedback_detail, name="feedback_detail"),
+    path("leistungen/neu/", catalog_views.backoffice_service_create, name="service_create"),
     path("leistungen/<int:service_id>/", catalog_views.backoffice_service_edit, name="service_edit"),
+    path("fachbereiche/neu/", municipality_views.backoffice_department_edit, name="department_create"),
+    path("fachbereiche/<int:department_id>/", municipality_views.backoffice_department_edit, name="department_edit"),
 ]
 
 municipality_patterns: list[URLPattern | URLResolver] = [

@@ -213,3 +213,15 @@ def test_service_edit_form_in_error_state_has_no_axe_violations(page: Page, demo
     page.get_by_role("button", name="Speichern").click()
     expect(page.locator("#error-summary")).to_be_visible()
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("path", ["/soest/verwaltung/leistungen/neu/", "/soest/verwaltung/fachbereiche/neu/"])
+def test_backoffice_create_forms_in_error_state_have_no_axe_violations(
+    page: Page, live_server: Any, demo: None, path: str
+) -> None:
+    log_in(page, live_server, ADMIN_OF_SOEST)
+    page.goto(path)
+    assert_accessible(page)
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.locator("#error-summary")).to_be_visible()
+    assert_accessible(page)

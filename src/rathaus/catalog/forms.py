@@ -57,6 +57,17 @@ class ServiceForm(forms.ModelForm[Service]):
         # Querysets built at import time carry no tenant filter: build this one per request.
         self.fields["department"].queryset = Department.objects.all()  # type: ignore[attr-defined]
 
+    def clean_leika_key(self) -> str:
+        key: str = self.cleaned_data["leika_key"]
+        duplicate = (
+            Service.all_tenants.filter(municipality_id=self.instance.municipality_id, leika_key=key)
+            .exclude(pk=self.instance.pk)
+            .exists()
+        )
+        if duplicate:
+            raise forms.ValidationError(_("Eine Leistung mit diesem LeiKa-Schlüssel gibt es in Ihrer Kommune schon."))
+        return key
+
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
         if data.get("channel") == Service.Channel.EXTERNAL and not data.get("external_url"):

@@ -12,7 +12,8 @@ from rathaus.catalog.forms import SearchForm, ServiceForm
 from rathaus.catalog.models import Service
 from rathaus.catalog.search import fold
 from rathaus.catalog.selectors import service_list, service_search
-from rathaus.catalog.services import service_update
+from rathaus.catalog.services import service_create, service_update
+from rathaus.core.forms import saved
 from rathaus.municipalities.middleware import staff_role
 
 
@@ -55,8 +56,30 @@ def service_detail(request: HttpRequest, municipality_slug: str, service_id: int
 def backoffice_service_edit(request: HttpRequest, municipality_slug: str, service_id: int) -> HttpResponse:
     service = get_object_or_404(Service, pk=service_id)
     form = ServiceForm(request.POST or None, instance=service)
-    if request.method == "POST" and form.is_valid():
-        service_update(service=service, data={name: form.cleaned_data[name] for name in form.changed_data})
+    if (
+        form.is_bound
+        and form.is_valid()
+        and saved(
+            form, lambda: service_update(service=service, data={n: form.cleaned_data[n] for n in form.changed_data})
+        )
+    ):
         messages.success(request, _("Die Leistung wurde gespeichert."))
         return redirect("backoffice:dashboard", municipality_slug=municipality_slug)
     return render(request, "catalog/backoffice/edit.html", {"form": form, "service": service})
+
+
+@staff_role("admin")
+@require_http_methods(["GET", "POST"])
+def backoffice_service_create(request: HttpRequest, municipality_slug: str) -> HttpResponse:
+    municipality = request.municipality  # type: ignore[attr-defined]
+    # The unsaved instance carries the municipality so that validation checks uniqueness and
+    # the department's tenant against it.
+    form = ServiceForm(request.POST or None, instance=Service(municipality=municipality))
+    if (
+        form.is_bound
+        and form.is_valid()
+        and saved(form, lambda: service_create(municipality=municipality, data=form.cleaned_data))
+    ):
+        messages.success(request, _("Die Leistung wurde angelegt."))
+        return redirect("backoffice:dashboard", municipality_slug=municipality_slug)
+    return render(request, "catalog/backoffice/edit.html", {"form": form, "service": None})

@@ -1,9 +1,11 @@
+from typing import Any
+
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.core.uploads import validate_image_upload
-from rathaus.municipalities.models import AccessibilityFeedback, Municipality
+from rathaus.municipalities.models import AccessibilityFeedback, Department, Municipality
 
 
 class AccessibilityFeedbackForm(forms.ModelForm[AccessibilityFeedback]):
@@ -64,3 +66,21 @@ class MunicipalitySettingsForm(forms.ModelForm[Municipality]):
         if not (len(value) == 5 and value.isdigit()):
             raise forms.ValidationError(_("Die Postleitzahl hat 5 Ziffern."))
         return value
+
+
+class DepartmentForm(forms.ModelForm[Department]):
+    class Meta:
+        model = Department
+        fields = ["name", "name_en", "key", "email", "phone"]
+        help_texts = {"key": _("Kurzer Name ohne Leerzeichen, z. B. buergerbuero. Bleibt intern.")}
+
+    def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.municipality = municipality
+
+    def clean_key(self) -> str:
+        key: str = self.cleaned_data["key"]
+        taken = Department.objects.filter(key=key).exclude(pk=self.instance.pk).exists()
+        if taken:
+            raise forms.ValidationError(_("Diesen Schlüssel hat schon ein anderer Fachbereich."))
+        return key

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from rathaus.accounts.models import User
-from rathaus.municipalities.models import AccessibilityFeedback, Municipality
+from rathaus.municipalities.models import AccessibilityFeedback, Department, Municipality
 
 logger = logging.getLogger(__name__)
 
@@ -44,3 +44,14 @@ def municipality_update(*, municipality: Municipality, data: dict[str, Any]) -> 
     if old_logo and old_logo != municipality.logo.name:
         municipality.logo.storage.delete(old_logo)
     return municipality
+
+
+def department_save(*, municipality: Municipality, department: Department | None, data: dict[str, Any]) -> Department:
+    """Creates a department of the municipality, or saves changes to one of its departments."""
+    department = department or Department(municipality=municipality)
+    for name, value in data.items():
+        setattr(department, name, value)
+    department.full_clean()
+    with transaction.atomic():
+        department.save()
+    return department

@@ -5,11 +5,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from rathaus.catalog.selectors import service_list
+from rathaus.core.forms import saved
 from rathaus.core.uploads import sniff_image
-from rathaus.municipalities.forms import AccessibilityFeedbackForm, MunicipalitySettingsForm
+from rathaus.municipalities.forms import AccessibilityFeedbackForm, DepartmentForm, MunicipalitySettingsForm
 from rathaus.municipalities.middleware import staff_role
 from rathaus.municipalities.models import AccessibilityFeedback, Department
-from rathaus.municipalities.services import accessibility_feedback_submit, municipality_update
+from rathaus.municipalities.services import accessibility_feedback_submit, department_save, municipality_update
 
 # Services shown on a municipality's start page: the ones most people come for.
 TOP_SERVICE_KEYS = (
@@ -80,10 +81,16 @@ def backoffice_feedback_detail(request: HttpRequest, municipality_slug: str, fee
 def backoffice_settings(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     municipality = request.municipality  # type: ignore[attr-defined]
     form = MunicipalitySettingsForm(request.POST or None, request.FILES or None, instance=municipality)
-    if request.method == "POST" and form.is_valid():
-        municipality_update(
-            municipality=municipality, data={name: form.cleaned_data[name] for name in form.changed_data}
+    if (
+        form.is_bound
+        and form.is_valid()
+        and saved(
+            form,
+            lambda: municipality_update(
+                municipality=municipality, data={name: form.cleaned_data[name] for name in form.changed_data}
+            ),
         )
+    ):
         messages.success(request, _("Die Angaben der Kommune wurden gespeichert."))
         return redirect("backoffice:dashboard", municipality_slug=municipality_slug)
     return render(request, "municipalities/backoffice/settings.html", {"form": form})
@@ -103,3 +110,25 @@ def logo(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     response["Cache-Control"] = "public, max-age=3600"
     response["Content-Disposition"] = "inline"
     return response
+
+
+@staff_role("admin")
+@require_http_methods(["GET", "POST"])
+def backoffice_department_edit(
+    request: HttpRequest, municipality_slug: str, department_id: int | None = None
+) -> HttpResponse:
+    municipality = request.municipality  # type: ignore[attr-defined]
+    department = get_object_or_404(Department, pk=department_id) if department_id else None
+    form = DepartmentForm(
+        request.POST or None, instance=department or Department(municipality=municipality), municipality=municipality
+    )
+    if (
+        form.is_bound
+        and form.is_valid()
+        and saved(
+            form, lambda: department_save(municipality=municipality, department=department, data=form.cleaned_data)
+        )
+    ):
+        messages.success(request, _("Der Fachbereich wurde gespeichert."))
+        return redirect("backoffice:dashboard", municipality_slug=municipality_slug)
+    return render(request, "municipalities/backoffice/department_edit.html", {"form": form, "department": department})

@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from rathaus.accounts.models import User
 from rathaus.catalog.models import Service
 from rathaus.municipalities.models import AccessibilityFeedback, Department, Municipality
 from rathaus.municipalities.tenancy import NO_TENANT, tenant_context
@@ -21,6 +20,7 @@ from rathaus.testing import make_department, make_service, make_staff
 
 SECRET_NAME = "Soester Geheimleistung"
 SECRET_FEEDBACK = "Soester Rückmeldung mit Geheimnis"
+SECRET_DEPARTMENT = "Soester Geheimamt"
 _PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
 
@@ -59,16 +59,18 @@ def tenant_routes() -> list[Route]:
 
 @pytest.fixture
 def soest_objects(soest: Municipality) -> dict[str, int]:
+    department = make_department(soest, key="geheimamt", name=SECRET_DEPARTMENT)
     service = make_service(soest, leika_key="99000000000001", name=SECRET_NAME, synonyms="Geheim")
     feedback = AccessibilityFeedback.all_tenants.create(municipality=soest, message=SECRET_FEEDBACK)
-    return {"service_id": service.pk, "feedback_id": feedback.pk}
+    return {"service_id": service.pk, "feedback_id": feedback.pk, "department_id": department.pk}
 
 
-@pytest.fixture
-def lippstadt_clerk_client(clerk_of_lippstadt: User, lippstadt: Municipality) -> Client:
+@pytest.fixture(params=["clerk", "admin"])
+def lippstadt_clerk_client(request: pytest.FixtureRequest, lippstadt: Municipality) -> Client:
+    """A member of Lippstadt's staff, as clerk and as municipal admin, with TOTP set up."""
     make_service(lippstadt, leika_key="99008001000000", name="Personalausweis beantragen")
     client = Client()
-    client.force_login(clerk_of_lippstadt)
+    client.force_login(make_staff(lippstadt, f"{request.param}@lippstadt.example", role=request.param))
     return client
 
 
@@ -95,6 +97,7 @@ def test_lippstadt_clerk_cannot_reach_soest_objects(
         assert response.status_code in {200, 403, 404}
     assert SECRET_NAME not in body
     assert SECRET_FEEDBACK not in body
+    assert SECRET_DEPARTMENT not in body
 
     # Soest's own back office and API for the same objects: the back office refuses a clerk
     # who is not a member of Soest; public pages show only what is public anyway.

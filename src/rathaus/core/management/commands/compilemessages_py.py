@@ -19,4 +19,5 @@ class Command(BaseCommand):
                     catalog = read_po(po_file)
                 with po_path.with_suffix(".mo").open("wb") as mo_file:
                     write_mo(mo_file, catalog)
-                self.stdout.write(f"compiled {po_path}")
+                if options["verbosity"] > 0:
+                    self.stdout.write(f"compiled {po_path}")
