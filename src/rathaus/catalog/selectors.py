@@ -4,7 +4,8 @@ from rathaus.catalog.models import Service
 from rathaus.catalog.search import Document, rank
 from rathaus.municipalities.models import Municipality
 
-# Built indexes per municipality, dropped when a service changes (count or newest update).
+# Built indexes per municipality, dropped when a service or a department's name changes
+# (count or newest update). The stamp is read from the database, so every process notices.
 _index_cache: dict[int, tuple[tuple[object, ...], list[Document]]] = {}
 
 
@@ -17,7 +18,7 @@ def service_list(*, municipality: Municipality) -> QuerySet[Service]:
 def _documents(municipality: Municipality) -> list[Document]:
     stamp = tuple(
         Service.objects.filter(municipality=municipality)
-        .aggregate(count=Count("id"), newest=Max("updated_at"))
+        .aggregate(count=Count("id"), newest=Max("updated_at"), department=Max("department__updated_at"))
         .values()
     )
     cached = _index_cache.get(municipality.pk)

@@ -57,6 +57,7 @@ class Department(TenantModel):
     name_en = models.CharField(_("Name (Englisch)"), max_length=120, blank=True)
     email = models.EmailField(_("E-Mail"), blank=True)
     phone = models.CharField(_("Telefon"), max_length=40, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]

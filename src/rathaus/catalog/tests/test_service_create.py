@@ -62,3 +62,13 @@ def test_the_same_leika_key_twice_is_refused(admin_client: Client, soest: Munici
     response = admin_client.post("/soest/verwaltung/leistungen/neu/", _service(department.pk, name="Nochmal"))
     assert response.status_code == 200
     assert Service.all_tenants.count() == 1
+
+
+def test_renaming_a_department_refreshes_the_search(admin_client: Client, soest: Municipality) -> None:
+    department = make_department(soest, key="steuern", name="Steuern und Abgaben")
+    admin_client.post("/soest/verwaltung/leistungen/neu/", _service(department.pk))
+    assert service_search(municipality=soest, query="Kämmerei") == []
+
+    admin_client.post(f"/soest/verwaltung/fachbereiche/{department.pk}/", {"name": "Kämmerei", "key": "steuern"})
+
+    assert [s.name for s in service_search(municipality=soest, query="Kämmerei")] == ["Hundesteuer anmelden"]
