@@ -10,6 +10,8 @@ from rathaus.municipalities import views as municipality_views
 backoffice_patterns: list[URLPattern | URLResolver] = [
     path("", municipality_views.backoffice_dashboard, name="dashboard"),
     path("kommune/", municipality_views.backoffice_settings, name="settings"),
+    path("mitarbeitende/", account_views.backoffice_staff, name="staff"),
+    path("mitarbeitende/<int:membership_id>/entfernen/", account_views.backoffice_staff_remove, name="staff_remove"),
     path("rueckmeldungen/<int:feedback_id>/", municipality_views.backoffice_feedback_detail, name="feedback_detail"),
     path("leistungen/neu/", catalog_views.backoffice_service_create, name="service_create"),
     path("leistungen/<int:service_id>/", catalog_views.backoffice_service_edit, name="service_edit"),

@@ -225,3 +225,13 @@ def test_backoffice_create_forms_in_error_state_have_no_axe_violations(
     page.get_by_role("button", name="Speichern").click()
     expect(page.locator("#error-summary")).to_be_visible()
     assert_accessible(page)
+
+
+def test_staff_management_page_in_error_state_has_no_axe_violations(page: Page, live_server: Any, demo: None) -> None:
+    log_in(page, live_server, ADMIN_OF_SOEST)
+    page.goto("/soest/verwaltung/mitarbeitende/")
+    assert_accessible(page)
+    page.locator("input[name=email]").fill("niemand@example.org")
+    page.get_by_role("button", name="Hinzufügen").click()
+    expect(page.locator("#error-summary")).to_be_visible()
+    assert_accessible(page)

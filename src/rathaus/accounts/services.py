@@ -1,11 +1,13 @@
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from rathaus.accounts.models import Membership, User
-from rathaus.municipalities.models import AccessibilityFeedback
+from rathaus.municipalities.models import AccessibilityFeedback, Department, Municipality
 
 
 def account_delete(*, user: User) -> None:
@@ -44,3 +46,34 @@ def account_delete(*, user: User) -> None:
                 "deleted_at",
             ]
         )
+
+
+def membership_add(*, municipality: Municipality, email: str, role: str, department: Department | None) -> Membership:
+    """Makes the person with this verified e-mail address a member of the municipality's staff.
+
+    Staff sign up like everyone else first; an admin then grants the role. The back office stays
+    closed to them until they have set up TOTP (TenantMiddleware).
+    """
+    address = EmailAddress.objects.filter(email__iexact=email.strip(), verified=True).select_related("user").first()
+    if address is None or not address.user.is_active:
+        raise ValidationError(
+            _(
+                "Zu dieser E-Mail-Adresse gibt es kein bestätigtes Konto. Bitten Sie die Person, sich zuerst zu registrieren."
+            ),
+            code="no_account",
+        )
+    if Membership.all_tenants.filter(municipality=municipality, user=address.user).exists():
+        raise ValidationError(_("Diese Person gehört schon zur Verwaltung."), code="already_member")
+    membership = Membership(municipality=municipality, user=address.user, role=role, department=department)
+    membership.full_clean()
+    with transaction.atomic():
+        membership.save()
+    return membership
+
+
+def membership_remove(*, membership: Membership, by: User) -> None:
+    """Ends a staff membership; an admin cannot remove their own, so a municipality keeps one."""
+    if membership.user_id == by.pk:
+        raise ValidationError(_("Ihre eigene Mitgliedschaft können Sie nicht beenden."), code="own_membership")
+    with transaction.atomic():
+        membership.delete()

@@ -1,17 +1,20 @@
 from allauth.core import ratelimit
+from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from rathaus.accounts.forms import AccountDeleteForm
+from rathaus.accounts.forms import AccountDeleteForm, MembershipAddForm
 from rathaus.accounts.models import Membership, User
 from rathaus.accounts.selectors import user_has_totp
-from rathaus.accounts.services import account_delete
+from rathaus.accounts.services import account_delete, membership_add, membership_remove
+from rathaus.core.forms import saved
+from rathaus.municipalities.middleware import staff_role
 
 
 def _logged_in_user(request: HttpRequest) -> User:
@@ -43,3 +46,41 @@ def delete(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Ihr Konto und Ihre persönlichen Daten wurden gelöscht."))
         return redirect("home")
     return render(request, "accounts/delete.html", {"form": form})
+
+
+@staff_role("admin")
+@require_http_methods(["GET", "POST"])
+def backoffice_staff(request: HttpRequest, municipality_slug: str) -> HttpResponse:
+    municipality = request.municipality  # type: ignore[attr-defined]
+    form = MembershipAddForm(request.POST or None)
+    if (
+        form.is_bound
+        and form.is_valid()
+        and saved(form, lambda: membership_add(municipality=municipality, **form.cleaned_data))
+    ):
+        messages.success(request, _("%(email)s gehört jetzt zur Verwaltung.") % {"email": form.cleaned_data["email"]})
+        return redirect("backoffice:staff", municipality_slug=municipality_slug)
+    memberships = Membership.objects.select_related("user", "department").order_by("user__email")
+    with_totp = set(
+        Authenticator.objects.filter(
+            type=Authenticator.Type.TOTP, user__in=[m.user_id for m in memberships]
+        ).values_list("user_id", flat=True)
+    )
+    return render(
+        request,
+        "accounts/backoffice/staff.html",
+        {"form": form, "memberships": memberships, "with_totp": with_totp},
+    )
+
+
+@staff_role("admin")
+@require_POST
+def backoffice_staff_remove(request: HttpRequest, municipality_slug: str, membership_id: int) -> HttpResponse:
+    membership = get_object_or_404(Membership.objects.select_related("user"), pk=membership_id)
+    try:
+        membership_remove(membership=membership, by=request.user)  # type: ignore[arg-type]
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(email)s gehört nicht mehr zur Verwaltung.") % {"email": membership.user.email})
+    return redirect("backoffice:staff", municipality_slug=municipality_slug)

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from rathaus.accounts.models import Membership
 from rathaus.catalog.models import Service
 from rathaus.municipalities.models import AccessibilityFeedback, Department, Municipality
 from rathaus.municipalities.tenancy import NO_TENANT, tenant_context
@@ -60,9 +61,24 @@ def tenant_routes() -> list[Route]:
 @pytest.fixture
 def soest_objects(soest: Municipality) -> dict[str, int]:
     department = make_department(soest, key="geheimamt", name=SECRET_DEPARTMENT)
+    soest_clerk = make_staff(soest, "geheim@soest.example")
     service = make_service(soest, leika_key="99000000000001", name=SECRET_NAME, synonyms="Geheim")
     feedback = AccessibilityFeedback.all_tenants.create(municipality=soest, message=SECRET_FEEDBACK)
-    return {"service_id": service.pk, "feedback_id": feedback.pk, "department_id": department.pk}
+    return {
+        "service_id": service.pk,
+        "feedback_id": feedback.pk,
+        "department_id": department.pk,
+        "membership_id": Membership.all_tenants.get(user=soest_clerk).pk,
+    }
+
+
+def _soest_state(soest_objects: dict[str, int]) -> tuple[object, ...]:
+    return (
+        Service.all_tenants.get(pk=soest_objects["service_id"]).name,
+        Department.all_tenants.get(pk=soest_objects["department_id"]).name,
+        Membership.all_tenants.filter(pk=soest_objects["membership_id"]).exists(),
+        AccessibilityFeedback.all_tenants.filter(pk=soest_objects["feedback_id"]).exists(),
+    )
 
 
 @pytest.fixture(params=["clerk", "admin"])
@@ -89,12 +105,19 @@ def test_lippstadt_clerk_cannot_reach_soest_objects(
     assert not unknown, f"teach this test which Soest object fills {unknown}"
 
     # Soest's objects asked for under Lippstadt's address: never found.
-    response = lippstadt_clerk_client.get(route.fill({"municipality_slug": "lippstadt", **soest_objects}))
+    url = route.fill({"municipality_slug": "lippstadt", **soest_objects})
+    response = lippstadt_clerk_client.get(url)
     body = response.content.decode()
     if route.params - {"municipality_slug"}:
-        assert response.status_code in {403, 404}, response.status_code
+        assert response.status_code in {403, 404, 405}, response.status_code
     else:
-        assert response.status_code in {200, 403, 404}
+        assert response.status_code in {200, 403, 404, 405}
+    # …nor changed, whatever is posted there.
+    before = _soest_state(soest_objects)
+    posted = lippstadt_clerk_client.post(url, {"name": "Übernommen", "key": "geheimamt", "message": "x"})
+    if route.params - {"municipality_slug"}:
+        assert posted.status_code in {403, 404, 405}, posted.status_code
+    assert _soest_state(soest_objects) == before
     assert SECRET_NAME not in body
     assert SECRET_FEEDBACK not in body
     assert SECRET_DEPARTMENT not in body
