@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.test import Client
 
 from rathaus.accounts.models import Membership, User
 from rathaus.catalog.models import Service
@@ -47,3 +48,11 @@ def clerk_of_soest(soest: Municipality) -> User:
 @pytest.fixture
 def admin_of_soest(soest: Municipality) -> User:
     return make_staff(soest, "admin@soest.example", role=Membership.Role.ADMIN)
+
+
+@pytest.fixture
+def admin_client(admin_of_soest: User) -> Client:
+    """A browser-less client logged in as Soest's municipal admin (TOTP set up)."""
+    client = Client()
+    client.force_login(admin_of_soest)
+    return client

@@ -2,6 +2,7 @@
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -35,25 +36,31 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-@pytest.fixture
-def page(browser: Browser, live_server: Any) -> Iterator[Page]:
-    # bypass_csp lets the test inject axe-core; the pages themselves keep their policy.
-    context = browser.new_context(base_url=live_server.url, bypass_csp=True, locale="de-DE")
+@contextmanager
+def browser_page(browser: Browser, base_url: str, **options: Any) -> Iterator[Page]:
+    """A page in a fresh browser context (own cookies), German, with the test's options.
+
+    bypass_csp lets the tests inject axe-core; the pages themselves keep their policy.
+    """
+    context = browser.new_context(base_url=base_url, locale="de-DE", bypass_csp=True, **options)
     page = context.new_page()
     page.set_default_timeout(10_000)
-    yield page
-    context.close()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: Any) -> Iterator[Page]:
+    with browser_page(browser, live_server.url) as page:
+        yield page
 
 
 @pytest.fixture
 def phone_page(browser: Browser, live_server: Any) -> Iterator[Page]:
-    context = browser.new_context(
-        base_url=live_server.url, bypass_csp=True, locale="de-DE", viewport={"width": 360, "height": 740}
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+    with browser_page(browser, live_server.url, viewport={"width": 360, "height": 740}) as page:
+        yield page
 
 
 def axe_violations(page: Page) -> list[dict[str, Any]]:

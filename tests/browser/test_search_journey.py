@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Response, expect
 
 from rathaus.core.demo import demo_load
+from tests.conftest import browser_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,11 +24,8 @@ def demo(transactional_db: None, settings: Any) -> None:
 
 @pytest.fixture
 def no_js_page(browser: Browser, live_server: Any) -> Iterator[Page]:
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=False, locale="de-DE")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+    with browser_page(browser, live_server.url, java_script_enabled=False) as page:
+        yield page
 
 
 def test_search_open_a_service_and_switch_the_language(page: Page, demo: None) -> None:

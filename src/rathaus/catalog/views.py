@@ -65,7 +65,8 @@ def backoffice_service_edit(request: HttpRequest, municipality_slug: str, servic
     ):
         messages.success(request, _("Die Leistung wurde gespeichert."))
         return redirect("backoffice:dashboard", municipality_slug=municipality_slug)
-    return render(request, "catalog/backoffice/edit.html", {"form": form, "service": service})
+    heading = _("%(name)s bearbeiten") % {"name": service.name}
+    return render(request, "backoffice_form.html", {"form": form, "heading": heading})
 
 
 @staff_role("admin")
@@ -82,4 +83,4 @@ def backoffice_service_create(request: HttpRequest, municipality_slug: str) -> H
     ):
         messages.success(request, _("Die Leistung wurde angelegt."))
         return redirect("backoffice:dashboard", municipality_slug=municipality_slug)
-    return render(request, "catalog/backoffice/edit.html", {"form": form, "service": None})
+    return render(request, "backoffice_form.html", {"form": form, "heading": _("Neue Leistung")})

@@ -93,7 +93,9 @@ def backoffice_settings(request: HttpRequest, municipality_slug: str) -> HttpRes
     ):
         messages.success(request, _("Die Angaben der Kommune wurden gespeichert."))
         return redirect("backoffice:dashboard", municipality_slug=municipality_slug)
-    return render(request, "municipalities/backoffice/settings.html", {"form": form})
+    return render(
+        request, "municipalities/backoffice/settings.html", {"form": form, "heading": _("Angaben der Kommune")}
+    )
 
 
 def logo(request: HttpRequest, municipality_slug: str) -> HttpResponse:
@@ -131,4 +133,5 @@ def backoffice_department_edit(
     ):
         messages.success(request, _("Der Fachbereich wurde gespeichert."))
         return redirect("backoffice:dashboard", municipality_slug=municipality_slug)
-    return render(request, "municipalities/backoffice/department_edit.html", {"form": form, "department": department})
+    heading = _("%(name)s bearbeiten") % {"name": department.name} if department else _("Neuer Fachbereich")
+    return render(request, "backoffice_form.html", {"form": form, "heading": heading})

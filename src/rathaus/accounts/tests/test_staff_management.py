@@ -1,16 +1,8 @@
-import pytest
 from django.test import Client
 
 from rathaus.accounts.models import Membership, User
 from rathaus.municipalities.models import Municipality
 from rathaus.testing import make_department, make_user
-
-
-@pytest.fixture
-def admin_client(admin_of_soest: User) -> Client:
-    client = Client()
-    client.force_login(admin_of_soest)
-    return client
 
 
 def test_admin_makes_a_registered_person_a_clerk_of_a_department(admin_client: Client, soest: Municipality) -> None:

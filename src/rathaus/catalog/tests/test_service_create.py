@@ -1,18 +1,9 @@
-import pytest
 from django.test import Client
 
-from rathaus.accounts.models import User
 from rathaus.catalog.models import Service
 from rathaus.catalog.selectors import service_search
 from rathaus.municipalities.models import Municipality
 from rathaus.testing import make_department
-
-
-@pytest.fixture
-def admin_client(admin_of_soest: User) -> Client:
-    client = Client()
-    client.force_login(admin_of_soest)
-    return client
 
 
 def _service(department_id: int, **changes: str) -> dict[str, str]:

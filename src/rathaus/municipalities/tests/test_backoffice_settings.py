@@ -1,4 +1,3 @@
-import pytest
 from django.test import Client
 
 from rathaus.accounts.models import User
@@ -25,13 +24,6 @@ def _form(municipality: Municipality, **changes: str) -> dict[str, str]:
     }
     data.update(changes)
     return data
-
-
-@pytest.fixture
-def admin_client(admin_of_soest: User) -> Client:
-    client = Client()
-    client.force_login(admin_of_soest)
-    return client
 
 
 def test_admin_changes_opening_hours_shown_on_the_start_page(admin_client: Client, soest: Municipality) -> None:

@@ -1,16 +1,8 @@
-import pytest
 from django.test import Client
 
 from rathaus.accounts.models import User
 from rathaus.municipalities.models import Department, Municipality
 from rathaus.testing import make_department
-
-
-@pytest.fixture
-def admin_client(admin_of_soest: User) -> Client:
-    client = Client()
-    client.force_login(admin_of_soest)
-    return client
 
 
 def test_admin_adds_a_department_to_their_municipality(admin_client: Client, soest: Municipality) -> None:

@@ -5,7 +5,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from rathaus.accounts.models import User
 from rathaus.municipalities.models import Municipality
 from rathaus.municipalities.tests.test_backoffice_settings import _form
 
@@ -15,13 +14,6 @@ PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 @pytest.fixture(autouse=True)
 def media_in_tmp(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def admin_client(admin_of_soest: User) -> Client:
-    client = Client()
-    client.force_login(admin_of_soest)
-    return client
 
 
 def test_admin_uploads_a_logo_shown_in_the_header(admin_client: Client, soest: Municipality) -> None:
