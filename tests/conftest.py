@@ -42,7 +42,8 @@ def browser_page(browser: Browser, base_url: str, **options: Any) -> Iterator[Pa
 
     bypass_csp lets the tests inject axe-core; the pages themselves keep their policy.
     """
-    context = browser.new_context(base_url=base_url, locale="de-DE", bypass_csp=True, **options)
+    options.setdefault("bypass_csp", True)
+    context = browser.new_context(base_url=base_url, locale="de-DE", **options)
     page = context.new_page()
     page.set_default_timeout(10_000)
     try:
