@@ -23,6 +23,7 @@ The page and the API call the same `rank` function, so they rank alike.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -272,12 +273,9 @@ def _phrase_quality(document: Document, query: Sequence[str], memo: Memo) -> flo
     return best
 
 
-def score(document: Document, query: Sequence[str], memo: Memo | None = None) -> float:
-    """How well a document answers the query terms (0 when no term matches)."""
-    if memo is None:
-        memo = {}
-    total = 0.0
-    matched = 0
+def _best_per_term(document: Document, query: Sequence[str], memo: Memo) -> list[float]:
+    """For each query term, its best weighted match over the document's fields (0 if none)."""
+    bests = []
     for query_term in query:
         known = memo.get(query_term)
         if known is None:
@@ -295,15 +293,47 @@ def score(document: Document, query: Sequence[str], memo: Memo | None = None) ->
                     best = value
                     if value == weight:
                         break
-        if best:
-            matched += 1
-            total += best
-    if not matched:
+        bests.append(best)
+    return bests
+
+
+def _combine(
+    document: Document, query: Sequence[str], bests: Sequence[float], weights: Sequence[float], memo: Memo
+) -> float:
+    matched = [best > 0 for best in bests]
+    if not any(matched):
         return 0.0
-    if matched == len(query):
+    total = sum(best * weight for best, weight in zip(bests, weights, strict=True))
+    if all(matched):
         total *= 1 + PHRASE_BONUS * _phrase_quality(document, query, memo)
-    coverage = matched / len(query)
+    coverage = sum(weight for weight, hit in zip(weights, matched, strict=True) if hit) / sum(weights)
     return total * coverage * coverage
+
+
+def score(document: Document, query: Sequence[str], memo: Memo | None = None) -> float:
+    """How well a document answers the query terms on its own (0 when no term matches)."""
+    memo = {} if memo is None else memo
+    return _combine(document, query, _best_per_term(document, query, memo), [1.0] * len(query), memo)
+
+
+def rarity_weights(matches: Sequence[Sequence[float]]) -> list[float]:
+    """Weights of the query terms by how few documents they match (inverse document frequency).
+
+    In "Gewerbe anmelden" the verb matches many services and the noun few, so a service that
+    only shares the noun is the better partial answer. Normalised to a mean of 1, so a query
+    of one term scores as before.
+    """
+    if not matches:
+        return []
+    count = len(matches)
+    raw = []
+    for position in range(len(matches[0])):
+        # A term no document matches counts as rare as can be: the catalogue lacks what was
+        # asked for, so partial hits on the other terms must not look complete.
+        frequency = max(1, sum(1 for bests in matches if bests[position] > 0))
+        raw.append(1 + math.log(count / frequency))
+    mean = sum(raw) / len(raw)
+    return [weight / mean for weight in raw]
 
 
 def rank(documents: Iterable[Document], query: str) -> list[tuple[Document, float]]:
@@ -312,7 +342,13 @@ def rank(documents: Iterable[Document], query: str) -> list[tuple[Document, floa
     if not wanted:
         return []
     memo: Memo = {}
-    hits = [(document, value) for document in documents if (value := score(document, wanted, memo)) >= MIN_SCORE]
+    candidates = [(document, _best_per_term(document, wanted, memo)) for document in documents]
+    weights = rarity_weights([bests for _, bests in candidates])
+    hits = [
+        (document, value)
+        for document, bests in candidates
+        if (value := _combine(document, wanted, bests, weights, memo)) >= MIN_SCORE
+    ]
     # Weak partial hits (one word of several, found only in a summary) are noise.
     if hits:
         best = max(value for _, value in hits)

@@ -177,3 +177,19 @@ def _real_documents(level: str) -> list[Document]:
 def test_rank_district_catalogue(query: str, first: str) -> None:
     hits = rank(_real_documents("district"), query)
     assert hits and hits[0][0].name == first
+
+
+def test_rarer_query_terms_weigh_more() -> None:
+    from rathaus.catalog.search import rarity_weights
+
+    # Term 0 matches one document of four, term 1 matches all four.
+    weights = rarity_weights([[1.0, 1.0], [0.0, 1.0], [0.0, 1.0], [0.0, 1.0]])
+    assert weights[0] > weights[1]
+    assert sum(weights) / len(weights) == pytest.approx(1.0)
+
+
+def test_a_term_nothing_matches_counts_fully_against_partial_hits() -> None:
+    from rathaus.catalog.search import rarity_weights
+
+    weights = rarity_weights([[0.0, 1.0], [0.0, 0.0], [0.0, 0.0]])
+    assert weights[0] >= weights[1]
