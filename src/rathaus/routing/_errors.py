@@ -1,0 +1,26 @@
+"""Exceptions of the routing engine, each with a German and an English sentence."""
+
+
+class RoutingError(Exception):
+    """Base class: every error the routing engine raises on purpose."""
+
+    def __init__(self, german: str, english: str) -> None:
+        super().__init__(f"{german} / {english}")
+        self.german = german
+        self.english = english
+
+
+class OsmImportError(RoutingError):
+    """The OSM file is missing, empty, corrupt or has no walkable ways."""
+
+
+class GraphFileError(RoutingError):
+    """A saved graph file is missing or not a graph of this version."""
+
+
+class PointTooFarError(RoutingError):
+    """A point lies farther from every walkable way than the snapping limit."""
+
+
+class NoRouteError(RoutingError):
+    """Start and destination lie on parts of the network that do not connect."""

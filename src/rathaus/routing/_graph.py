@@ -1,0 +1,384 @@
+"""The pedestrian graph: building it from ways, saving and loading it, routing on it."""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+import zipfile
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+
+from ._errors import GraphFileError, NoRouteError, PointTooFarError
+from ._geometry import FloatArray, IntArray, Projection, SegmentIndex, geodesic_length, geodesic_lengths
+from ._reader import Progress, Way, read_ways
+from ._search import Predecessors, bidirectional_dijkstra
+
+FORMAT_VERSION = 1
+DEFAULT_MAX_SNAP_M = 1_000.0
+LatLon = tuple[float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class SnappedPoint:
+    """A given point projected onto the nearest walkable edge, which is split there.
+
+    `segment` is the index (into the edge's geometry) of the segment's first point; `distance_m`
+    is the geodesic distance from the given point; `to_u_m` / `to_v_m` are the lengths of the two
+    parts of the split edge along its geometry.
+    """
+
+    lat: float
+    lon: float
+    edge: int
+    segment: int
+    distance_m: float
+    to_u_m: float
+    to_v_m: float
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """A walking route; `length_m` includes the legs from the given points to the snapped ones.
+
+    `coordinates` run from the given start over the snapped start, along the ways, to the snapped
+    end and the given end.
+    """
+
+    length_m: float
+    coordinates: list[LatLon]
+    start: SnappedPoint
+    end: SnappedPoint
+
+
+class Graph:
+    """An undirected pedestrian graph in compact numpy arrays.
+
+    Nodes are junctions (where ways meet or end) unless built with `contract=False`; every edge
+    keeps the full geometry of its way piece (`geometry_offsets` into `geometry_lat/lon`).
+    """
+
+    def __init__(self, arrays: dict[str, Any]) -> None:
+        self.node_lat: FloatArray = arrays["node_lat"]
+        self.node_lon: FloatArray = arrays["node_lon"]
+        self.node_osm_id: IntArray = arrays["node_osm_id"]
+        self.edge_u: IntArray = arrays["edge_u"]
+        self.edge_v: IntArray = arrays["edge_v"]
+        self.edge_length: FloatArray = arrays["edge_length"]
+        self.geometry_offsets: IntArray = arrays["geometry_offsets"]
+        self.geometry_lat: FloatArray = arrays["geometry_lat"]
+        self.geometry_lon: FloatArray = arrays["geometry_lon"]
+        self._build_adjacency()
+
+    # --- building, saving, loading -------------------------------------------------------
+
+    @classmethod
+    def from_osm(
+        cls, path: str | os.PathLike[str], *, contract: bool = True, progress: Progress | None = None
+    ) -> Graph:
+        """Read .osm/.osm.gz/.osm.bz2/.osm.pbf or Overpass GeoJSON; raises OsmImportError on a bad file."""
+        ways = read_ways(Path(path), progress)
+        graph = cls(_arrays_from_ways(ways, contract=contract))
+        if progress is not None:
+            progress(f"graph: {graph.node_count:,} nodes, {graph.edge_count:,} edges")
+        return graph
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the graph as .npz, atomically: a temporary file in the same folder, then renamed."""
+        target = Path(path)
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as file:
+                np.savez(file, format_version=np.int64(FORMAT_VERSION), **self._arrays())
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> Graph:
+        """Read a graph written by `save`; raises GraphFileError if it is missing or not a graph."""
+        try:
+            with np.load(Path(path), allow_pickle=False) as data:
+                if int(data["format_version"]) != FORMAT_VERSION:
+                    raise GraphFileError(
+                        f"Die Graphdatei {path} hat eine andere Version.", f"The graph file {path} has another version."
+                    )
+                return cls({name: data[name] for name in data.files})
+        except (OSError, KeyError, ValueError, zipfile.BadZipFile) as error:
+            raise GraphFileError(
+                f"Die Graphdatei {path} fehlt oder ist unlesbar ({error}).",
+                f"The graph file {path} is missing or unreadable ({error}).",
+            ) from error
+
+    def _arrays(self) -> dict[str, Any]:
+        return {
+            "node_lat": self.node_lat,
+            "node_lon": self.node_lon,
+            "node_osm_id": self.node_osm_id,
+            "edge_u": self.edge_u,
+            "edge_v": self.edge_v,
+            "edge_length": self.edge_length,
+            "geometry_offsets": self.geometry_offsets,
+            "geometry_lat": self.geometry_lat,
+            "geometry_lon": self.geometry_lon,
+        }
+
+    def _build_adjacency(self) -> None:
+        """CSR adjacency with both directions of every edge."""
+        edge_ids = np.arange(self.edge_count)
+        sources = np.concatenate([self.edge_u, self.edge_v])
+        order = np.argsort(sources, kind="stable")
+        self.indptr = np.concatenate([[0], np.cumsum(np.bincount(sources, minlength=self.node_count))])
+        self.neighbours = np.concatenate([self.edge_v, self.edge_u])[order]
+        self.arc_edges = np.concatenate([edge_ids, edge_ids])[order]
+        self.arc_weights = self.edge_length[self.arc_edges]
+        # Plain lists for the Python search loop: indexing them is several times faster than numpy.
+        self._lists = (
+            self.indptr.tolist(),
+            self.neighbours.tolist(),
+            self.arc_weights.tolist(),
+            self.arc_edges.tolist(),
+        )
+
+    # --- inspection ----------------------------------------------------------------------
+
+    @property
+    def node_count(self) -> int:
+        return len(self.node_lat)
+
+    @property
+    def edge_count(self) -> int:
+        return len(self.edge_u)
+
+    def nodes(self) -> Iterator[tuple[int, float, float]]:
+        """(node_id, lat, lon) for every node; node ids are 0 … node_count - 1."""
+        for node, (lat, lon) in enumerate(zip(self.node_lat.tolist(), self.node_lon.tolist(), strict=True)):
+            yield node, lat, lon
+
+    def edges(self) -> Iterator[tuple[int, int, float]]:
+        """(u, v, length_m) for every undirected edge, once; the edge id is the position."""
+        yield from zip(self.edge_u.tolist(), self.edge_v.tolist(), self.edge_length.tolist(), strict=True)
+
+    def edge_geometry(self, edge: int) -> list[LatLon]:
+        """The edge's points from u to v as (lat, lon)."""
+        start, end = self.geometry_offsets[edge], self.geometry_offsets[edge + 1]
+        return list(zip(self.geometry_lat[start:end].tolist(), self.geometry_lon[start:end].tolist(), strict=True))
+
+    # --- snapping ------------------------------------------------------------------------
+
+    @cached_property
+    def _projection(self) -> Projection:
+        return Projection(float(self.geometry_lat.mean()), float(self.geometry_lon.mean()))
+
+    @cached_property
+    def _segment_index(self) -> SegmentIndex:
+        x, y = self._projection.xy(self.geometry_lat, self.geometry_lon)
+        is_last = np.zeros(len(self.geometry_lat), dtype=bool)
+        is_last[self.geometry_offsets[1:] - 1] = True
+        return SegmentIndex(x, y, np.flatnonzero(~is_last))
+
+    def snap(self, point: LatLon, max_distance_m: float = DEFAULT_MAX_SNAP_M) -> SnappedPoint:
+        """Project a point onto the nearest walkable edge; raises PointTooFarError beyond the limit."""
+        lat, lon = float(point[0]), float(point[1])
+        if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+            raise PointTooFarError(
+                f"Der Punkt {lat}, {lon} ist keine gültige Koordinate.",
+                f"The point {lat}, {lon} is not a valid coordinate.",
+            )
+        px, py = self._projection.xy(np.array([lat]), np.array([lon]))
+        hit = self._segment_index.nearest(float(px[0]), float(py[0]), max_distance_m)
+        if hit is None:
+            raise PointTooFarError(
+                f"Der Punkt {lat:.6f}, {lon:.6f} liegt mehr als {max_distance_m:,.0f} m vom nächsten Fußweg entfernt.",
+                f"The point {lat:.6f}, {lon:.6f} is more than {max_distance_m:,.0f} m from the nearest walkable way.",
+            )
+        edge = int(np.searchsorted(self.geometry_offsets, hit.segment, side="right")) - 1
+        first, last = int(self.geometry_offsets[edge]), int(self.geometry_offsets[edge + 1])
+        glat, glon = self.geometry_lat, self.geometry_lon
+        a, b = hit.segment, hit.segment + 1
+        slat = float(glat[a] + hit.t * (glat[b] - glat[a]))
+        slon = float(glon[a] + hit.t * (glon[b] - glon[a]))
+        segment_lengths = geodesic_lengths(
+            glat[first : last - 1], glon[first : last - 1], glat[first + 1 : last], glon[first + 1 : last]
+        )
+        k = a - first
+        to_u = float(segment_lengths[:k].sum()) + geodesic_length(float(glat[a]), float(glon[a]), slat, slon)
+        to_v = geodesic_length(slat, slon, float(glat[b]), float(glon[b])) + float(segment_lengths[k + 1 :].sum())
+        return SnappedPoint(slat, slon, edge, k, geodesic_length(lat, lon, slat, slon), to_u, to_v)
+
+    # --- routing -------------------------------------------------------------------------
+
+    def route(self, start: LatLon, end: LatLon, *, max_snap_m: float = DEFAULT_MAX_SNAP_M) -> Route:
+        """The shortest walking route; raises PointTooFarError or NoRouteError."""
+        s, t = self.snap(start, max_snap_m), self.snap(end, max_snap_m)
+        sources = [
+            (int(self.edge_u[s.edge]), s.distance_m + s.to_u_m),
+            (int(self.edge_v[s.edge]), s.distance_m + s.to_v_m),
+        ]
+        targets = [
+            (int(self.edge_u[t.edge]), t.distance_m + t.to_u_m),
+            (int(self.edge_v[t.edge]), t.distance_m + t.to_v_m),
+        ]
+        direct = math.inf
+        if s.edge == t.edge:
+            direct = s.distance_m + abs(s.to_u_m - t.to_u_m) + t.distance_m
+        length, meeting, forward, backward = bidirectional_dijkstra(*self._lists, sources, targets, direct)
+        if not math.isfinite(length):
+            raise NoRouteError(
+                "Zwischen Start und Ziel gibt es keinen zusammenhängenden Fußweg.",
+                "There is no connected walking route between start and destination.",
+            )
+        if meeting == -1:
+            middle = self._partial(s, toward_u=s.to_u_m > t.to_u_m, stop_at=t)
+        else:
+            to_meeting = [self._oriented(edge, node) for node, edge in _chain(forward, meeting)]
+            from_meeting = [self._oriented(edge, node, reverse=True) for node, edge in _chain(backward, meeting)]
+            first_node = _chain_start(forward, meeting)
+            last_node = _chain_start(backward, meeting)
+            middle = self._partial(s, toward_u=self._leaves_toward_u(s, first_node))
+            for piece in reversed(to_meeting):
+                middle.extend(piece[1:])
+            for piece in from_meeting:
+                middle.extend(piece[1:])
+            end_part = self._partial(t, toward_u=self._leaves_toward_u(t, last_node))
+            middle.extend(reversed(end_part[:-1]))
+        coordinates = _dedupe([(float(start[0]), float(start[1])), *middle, (float(end[0]), float(end[1]))])
+        return Route(float(length), coordinates, s, t)
+
+    def _leaves_toward_u(self, p: SnappedPoint, node: int) -> bool:
+        """Whether the search left the split edge at its u end (on a loop edge: the shorter way)."""
+        u, v = int(self.edge_u[p.edge]), int(self.edge_v[p.edge])
+        return node == u and not (node == v and p.to_v_m < p.to_u_m)
+
+    def _oriented(self, edge: int, to_node: int, *, reverse: bool = False) -> list[LatLon]:
+        """The edge's geometry walked so that it ends at `to_node` (or starts there if reverse)."""
+        points = self.edge_geometry(edge)
+        ends_at_v = int(self.edge_v[edge]) == to_node
+        if ends_at_v == reverse:
+            points.reverse()
+        return points
+
+    def _partial(self, p: SnappedPoint, *, toward_u: bool, stop_at: SnappedPoint | None = None) -> list[LatLon]:
+        """Points from the snapped point along its edge to u or v (or to another point on the edge)."""
+        points = self.edge_geometry(p.edge)
+        here = (p.lat, p.lon)
+        if stop_at is not None:
+            there = (stop_at.lat, stop_at.lon)
+            if toward_u:
+                return [here, *reversed(points[stop_at.segment + 1 : p.segment + 1]), there]
+            return [here, *points[p.segment + 1 : stop_at.segment + 1], there]
+        if toward_u:
+            return [here, *reversed(points[: p.segment + 1])]
+        return [here, *points[p.segment + 1 :]]
+
+    def distances_from(
+        self, point: LatLon, limit_m: float | None = None, *, max_snap_m: float = DEFAULT_MAX_SNAP_M
+    ) -> FloatArray:
+        """Walking distance from a point to every node (inf where unreachable or beyond `limit_m`)."""
+        s = self.snap(point, max_snap_m)
+        u, v = int(self.edge_u[s.edge]), int(self.edge_v[s.edge])
+        limit = math.inf if limit_m is None else limit_m - s.distance_m - min(s.to_u_m, s.to_v_m)
+        if limit < 0:
+            return np.full(self.node_count, math.inf)
+        table = dijkstra(self._matrix, directed=False, indices=[u, v], limit=limit)
+        result = np.minimum(table[0] + s.distance_m + s.to_u_m, table[1] + s.distance_m + s.to_v_m)
+        if limit_m is not None:
+            result[result > limit_m] = math.inf
+        return np.asarray(result, dtype=np.float64)
+
+    @cached_property
+    def _matrix(self) -> csr_matrix:
+        """The adjacency for scipy: parallel edges reduced to the shortest, loops dropped."""
+        keep = self.edge_u != self.edge_v
+        u, v, w = self.edge_u[keep], self.edge_v[keep], self.edge_length[keep]
+        low, high = np.minimum(u, v), np.maximum(u, v)
+        order = np.lexsort((w, high, low))
+        low, high, w = low[order], high[order], w[order]
+        first = np.ones(len(low), dtype=bool)
+        first[1:] = (low[1:] != low[:-1]) | (high[1:] != high[:-1])
+        # scipy would drop explicit zeros; a zero-length edge still connects.
+        weights = np.maximum(w[first], 1e-9)
+        n = self.node_count
+        return csr_matrix((weights, (low[first], high[first])), shape=(n, n))
+
+
+def _chain(pred: Predecessors, node: int) -> Iterator[tuple[int, int]]:
+    """(node, edge by which it was reached) from `node` back to the seed."""
+    while True:
+        previous, edge = pred[node]
+        if edge == -1:
+            return
+        yield node, edge
+        node = previous
+
+
+def _chain_start(pred: Predecessors, node: int) -> int:
+    while pred[node][1] != -1:
+        node = pred[node][0]
+    return node
+
+
+def _dedupe(points: Sequence[LatLon]) -> list[LatLon]:
+    result: list[LatLon] = []
+    for point in points:
+        if not result or result[-1] != point:
+            result.append(point)
+    return result
+
+
+def _arrays_from_ways(ways: list[Way], *, contract: bool) -> dict[str, Any]:
+    """Split ways at junctions (nodes shared by ways, repeated in a way, or ending one) into edges."""
+    uses = Counter(node for way in ways for node in way.node_ids)
+    index: dict[int, int] = {}
+    node_lat: list[float] = []
+    node_lon: list[float] = []
+    edge_u: list[int] = []
+    edge_v: list[int] = []
+    offsets = [0]
+    geometry_lat: list[float] = []
+    geometry_lon: list[float] = []
+
+    def node_index(osm_id: int, lat: float, lon: float) -> int:
+        if osm_id not in index:
+            index[osm_id] = len(node_lat)
+            node_lat.append(lat)
+            node_lon.append(lon)
+        return index[osm_id]
+
+    for way in ways:
+        ids, lats, lons = way.node_ids, way.lats, way.lons
+        start = 0
+        for i in range(1, len(ids)):
+            if i == len(ids) - 1 or not contract or uses[ids[i]] > 1:
+                edge_u.append(node_index(ids[start], lats[start], lons[start]))
+                edge_v.append(node_index(ids[i], lats[i], lons[i]))
+                geometry_lat.extend(lats[start : i + 1])
+                geometry_lon.extend(lons[start : i + 1])
+                offsets.append(len(geometry_lat))
+                start = i
+    glat, glon = np.array(geometry_lat), np.array(geometry_lon)
+    offsets_array = np.array(offsets, dtype=np.int64)
+    segment_lengths = geodesic_lengths(glat[:-1], glon[:-1], glat[1:], glon[1:])
+    cumulative = np.concatenate([[0.0], np.cumsum(segment_lengths)])
+    # Each edge's length: the segments between its first and last point (none cross edges).
+    edge_length = cumulative[offsets_array[1:] - 1] - cumulative[offsets_array[:-1]]
+    return {
+        "node_lat": np.array(node_lat),
+        "node_lon": np.array(node_lon),
+        "node_osm_id": np.array(list(index), dtype=np.int64),
+        "edge_u": np.array(edge_u, dtype=np.int64),
+        "edge_v": np.array(edge_v, dtype=np.int64),
+        "edge_length": edge_length,
+        "geometry_offsets": offsets_array,
+        "geometry_lat": glat,
+        "geometry_lon": glon,
+    }
