@@ -15,7 +15,7 @@ Modules:
 - `_graph`: the graph in numpy arrays (junction nodes, edge geometry, CSR adjacency), snapping
   onto an edge, routing, one-to-all distances (scipy), saving and loading.
 - `_geometry`: WGS84 geodesic lengths (pyproj), local projection, nearest-segment index (KD-tree).
-- `_search`: bidirectional Dijkstra on the CSR arrays.
+- `_search`: A* on the CSR arrays (exact: the heuristic never overestimates).
 - `_errors`: the exceptions.
 """
 

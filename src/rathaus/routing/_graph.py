@@ -20,10 +20,11 @@ from scipy.sparse.csgraph import dijkstra
 from ._errors import GraphFileError, NoRouteError, PointTooFarError
 from ._geometry import FloatArray, IntArray, Projection, SegmentIndex, geodesic_length, geodesic_lengths
 from ._reader import Progress, Way, read_ways
-from ._search import Predecessors, bidirectional_dijkstra
+from ._search import Predecessors, astar
 
 FORMAT_VERSION = 1
 DEFAULT_MAX_SNAP_M = 1_000.0
+SMALLEST_EARTH_RADIUS_M = 6_335_439.0  # WGS84 meridian radius of curvature at the equator
 LatLon = tuple[float, float]
 
 
@@ -149,6 +150,23 @@ class Graph:
             self.arc_edges.tolist(),
         )
 
+    # Straight lines in this plane are never longer than the geodesic: the smallest radius of
+    # curvature of WGS84 and the smallest cos(latitude) of the network scale it down. That makes
+    # the A* heuristic admissible (and consistent), so A* stays exact.
+    @cached_property
+    def _heuristic_scale(self) -> tuple[float, float]:
+        per_degree = math.radians(1) * SMALLEST_EARTH_RADIUS_M
+        return per_degree * math.cos(math.radians(float(np.abs(self.geometry_lat).max()))), per_degree
+
+    def _heuristic_xy(self, lat: float, lon: float) -> tuple[float, float]:
+        sx, sy = self._heuristic_scale
+        return lon * sx, lat * sy
+
+    @cached_property
+    def _node_xy(self) -> tuple[list[float], list[float]]:
+        sx, sy = self._heuristic_scale
+        return (self.node_lon * sx).tolist(), (self.node_lat * sy).tolist()
+
     # --- inspection ----------------------------------------------------------------------
 
     @property
@@ -231,7 +249,8 @@ class Graph:
         direct = math.inf
         if s.edge == t.edge:
             direct = s.distance_m + abs(s.to_u_m - t.to_u_m) + t.distance_m
-        length, meeting, forward, backward = bidirectional_dijkstra(*self._lists, sources, targets, direct)
+        goal = self._heuristic_xy(t.lat, t.lon)
+        length, meeting, pred = astar(*self._lists, *self._node_xy, sources, targets, goal, direct)
         if not math.isfinite(length):
             raise NoRouteError(
                 "Zwischen Start und Ziel gibt es keinen zusammenhängenden Fußweg.",
@@ -240,16 +259,11 @@ class Graph:
         if meeting == -1:
             middle = self._partial(s, toward_u=s.to_u_m > t.to_u_m, stop_at=t)
         else:
-            to_meeting = [self._oriented(edge, node) for node, edge in _chain(forward, meeting)]
-            from_meeting = [self._oriented(edge, node, reverse=True) for node, edge in _chain(backward, meeting)]
-            first_node = _chain_start(forward, meeting)
-            last_node = _chain_start(backward, meeting)
-            middle = self._partial(s, toward_u=self._leaves_toward_u(s, first_node))
-            for piece in reversed(to_meeting):
+            pieces = [self._oriented(edge, node) for node, edge in _chain(pred, meeting)]
+            middle = self._partial(s, toward_u=self._leaves_toward_u(s, _chain_start(pred, meeting)))
+            for piece in reversed(pieces):
                 middle.extend(piece[1:])
-            for piece in from_meeting:
-                middle.extend(piece[1:])
-            end_part = self._partial(t, toward_u=self._leaves_toward_u(t, last_node))
+            end_part = self._partial(t, toward_u=self._leaves_toward_u(t, meeting))
             middle.extend(reversed(end_part[:-1]))
         coordinates = _dedupe([(float(start[0]), float(start[1])), *middle, (float(end[0]), float(end[1]))])
         return Route(float(length), coordinates, s, t)
@@ -259,11 +273,10 @@ class Graph:
         u, v = int(self.edge_u[p.edge]), int(self.edge_v[p.edge])
         return node == u and not (node == v and p.to_v_m < p.to_u_m)
 
-    def _oriented(self, edge: int, to_node: int, *, reverse: bool = False) -> list[LatLon]:
-        """The edge's geometry walked so that it ends at `to_node` (or starts there if reverse)."""
+    def _oriented(self, edge: int, to_node: int) -> list[LatLon]:
+        """The edge's geometry walked so that it ends at `to_node`."""
         points = self.edge_geometry(edge)
-        ends_at_v = int(self.edge_v[edge]) == to_node
-        if ends_at_v == reverse:
+        if int(self.edge_v[edge]) != to_node:
             points.reverse()
         return points
 

