@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "rathaus.municipalities",
     "rathaus.accounts",
     "rathaus.catalog",
+    "rathaus.records",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -6,11 +6,13 @@ from rathaus.api.urls import api
 from rathaus.catalog import views as catalog_views
 from rathaus.core import views as core_views
 from rathaus.municipalities import views as municipality_views
+from rathaus.records import views as record_views
 
 backoffice_patterns: list[URLPattern | URLResolver] = [
     path("", municipality_views.backoffice_dashboard, name="dashboard"),
     path("kommune/", municipality_views.backoffice_settings, name="settings"),
     path("mitarbeitende/", account_views.backoffice_staff, name="staff"),
+    path("protokoll/", record_views.backoffice_audit, name="audit"),
     path("mitarbeitende/<int:membership_id>/entfernen/", account_views.backoffice_staff_remove, name="staff_remove"),
     path("rueckmeldungen/<int:feedback_id>/", municipality_views.backoffice_feedback_detail, name="feedback_detail"),
     path("leistungen/neu/", catalog_views.backoffice_service_create, name="service_create"),

@@ -160,6 +160,8 @@ def test_citizen_account_page_has_no_axe_violations(page: Page, live_server: Any
         "/konto/2fa/",
         "/konto/loeschen/",
         "/soest/verwaltung/kommune/",
+        "/soest/verwaltung/protokoll/",
+        "/soest/verwaltung/mitarbeitende/",
     ],
 )
 def test_staff_account_pages_have_no_axe_violations(page: Page, live_server: Any, demo: None, path: str) -> None:

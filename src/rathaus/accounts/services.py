@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from rathaus.accounts.models import Membership, User
 from rathaus.municipalities.models import AccessibilityFeedback, Department, Municipality
+from rathaus.records.services import audit_record
 
 
 def account_delete(*, user: User) -> None:
@@ -48,7 +49,9 @@ def account_delete(*, user: User) -> None:
         )
 
 
-def membership_add(*, municipality: Municipality, email: str, role: str, department: Department | None) -> Membership:
+def membership_add(
+    *, municipality: Municipality, email: str, role: str, department: Department | None, by: User | None
+) -> Membership:
     """Makes the person with this verified e-mail address a member of the municipality's staff.
 
     Staff sign up like everyone else first; an admin then grants the role. The back office stays
@@ -68,6 +71,13 @@ def membership_add(*, municipality: Municipality, email: str, role: str, departm
     membership.full_clean()
     with transaction.atomic():
         membership.save()
+        audit_record(
+            municipality=municipality,
+            actor=by,
+            action="membership.granted",
+            obj=membership,
+            data={"user": membership.user_id, "role": role, "department": department.pk if department else None},
+        )
     return membership
 
 
@@ -76,4 +86,11 @@ def membership_remove(*, membership: Membership, by: User) -> None:
     if membership.user_id == by.pk:
         raise ValidationError(_("Ihre eigene Mitgliedschaft können Sie nicht beenden."), code="own_membership")
     with transaction.atomic():
+        audit_record(
+            municipality=membership.municipality,
+            actor=by,
+            action="membership.ended",
+            obj=membership,
+            data={"user": membership.user_id, "role": membership.role},
+        )
         membership.delete()

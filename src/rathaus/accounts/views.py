@@ -14,7 +14,7 @@ from rathaus.accounts.models import Membership, User
 from rathaus.accounts.selectors import user_has_totp
 from rathaus.accounts.services import account_delete, membership_add, membership_remove
 from rathaus.core.forms import saved
-from rathaus.municipalities.middleware import staff_role
+from rathaus.municipalities.middleware import staff_role, staff_user
 
 
 def _logged_in_user(request: HttpRequest) -> User:
@@ -56,7 +56,7 @@ def backoffice_staff(request: HttpRequest, municipality_slug: str) -> HttpRespon
     if (
         form.is_bound
         and form.is_valid()
-        and saved(form, lambda: membership_add(municipality=municipality, **form.cleaned_data))
+        and saved(form, lambda: membership_add(municipality=municipality, by=staff_user(request), **form.cleaned_data))
     ):
         messages.success(request, _("%(email)s gehört jetzt zur Verwaltung.") % {"email": form.cleaned_data["email"]})
         return redirect("backoffice:staff", municipality_slug=municipality_slug)
@@ -78,7 +78,7 @@ def backoffice_staff(request: HttpRequest, municipality_slug: str) -> HttpRespon
 def backoffice_staff_remove(request: HttpRequest, municipality_slug: str, membership_id: int) -> HttpResponse:
     membership = get_object_or_404(Membership.objects.select_related("user"), pk=membership_id)
     try:
-        membership_remove(membership=membership, by=request.user)  # type: ignore[arg-type]
+        membership_remove(membership=membership, by=staff_user(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -14,7 +14,7 @@ from rathaus.catalog.search import fold
 from rathaus.catalog.selectors import service_list, service_search
 from rathaus.catalog.services import service_create, service_update
 from rathaus.core.forms import saved
-from rathaus.municipalities.middleware import staff_role
+from rathaus.municipalities.middleware import staff_role, staff_user
 
 
 def service_index(request: HttpRequest, municipality_slug: str) -> HttpResponse:
@@ -60,7 +60,10 @@ def backoffice_service_edit(request: HttpRequest, municipality_slug: str, servic
         form.is_bound
         and form.is_valid()
         and saved(
-            form, lambda: service_update(service=service, data={n: form.cleaned_data[n] for n in form.changed_data})
+            form,
+            lambda: service_update(
+                service=service, data={n: form.cleaned_data[n] for n in form.changed_data}, by=staff_user(request)
+            ),
         )
     ):
         messages.success(request, _("Die Leistung wurde gespeichert."))
@@ -79,7 +82,9 @@ def backoffice_service_create(request: HttpRequest, municipality_slug: str) -> H
     if (
         form.is_bound
         and form.is_valid()
-        and saved(form, lambda: service_create(municipality=municipality, data=form.cleaned_data))
+        and saved(
+            form, lambda: service_create(municipality=municipality, data=form.cleaned_data, by=staff_user(request))
+        )
     ):
         messages.success(request, _("Die Leistung wurde angelegt."))
         return redirect("backoffice:dashboard", municipality_slug=municipality_slug)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from rathaus.accounts.models import User
 from rathaus.municipalities.models import AccessibilityFeedback, Department, Municipality
+from rathaus.records.services import audit_record
 
 logger = logging.getLogger(__name__)
 
@@ -19,6 +20,7 @@ def accessibility_feedback_submit(
         feedback = AccessibilityFeedback.objects.create(
             municipality=municipality, page_url=page_url, message=message, name=name, email=email, user=user
         )
+        audit_record(municipality=municipality, actor=user, action="accessibility_feedback.received", obj=feedback)
     recipient = municipality.accessibility_contact or municipality.email
     try:
         send_mail(
@@ -33,7 +35,7 @@ def accessibility_feedback_submit(
     return feedback
 
 
-def municipality_update(*, municipality: Municipality, data: dict[str, Any]) -> Municipality:
+def municipality_update(*, municipality: Municipality, data: dict[str, Any], by: User | None) -> Municipality:
     """Saves a municipal admin's changes to contact data, opening hours and branding."""
     old_logo = municipality.logo.name if "logo" in data else ""
     for name, value in data.items():
@@ -41,17 +43,28 @@ def municipality_update(*, municipality: Municipality, data: dict[str, Any]) -> 
     municipality.full_clean()
     with transaction.atomic():
         municipality.save(update_fields=list(data))
+        audit_record(
+            municipality=municipality,
+            actor=by,
+            action="municipality.updated",
+            obj=municipality,
+            data={"fields": sorted(data)},
+        )
     if old_logo and old_logo != municipality.logo.name:
         municipality.logo.storage.delete(old_logo)
     return municipality
 
 
-def department_save(*, municipality: Municipality, department: Department | None, data: dict[str, Any]) -> Department:
+def department_save(
+    *, municipality: Municipality, department: Department | None, data: dict[str, Any], by: User | None
+) -> Department:
     """Creates a department of the municipality, or saves changes to one of its departments."""
+    action = "department.updated" if department else "department.created"
     department = department or Department(municipality=municipality)
     for name, value in data.items():
         setattr(department, name, value)
     department.full_clean()
     with transaction.atomic():
         department.save()
+        audit_record(municipality=municipality, actor=by, action=action, obj=department, data={"key": department.key})
     return department

@@ -8,7 +8,7 @@ from rathaus.catalog.selectors import service_list
 from rathaus.core.forms import saved
 from rathaus.core.uploads import sniff_image
 from rathaus.municipalities.forms import AccessibilityFeedbackForm, DepartmentForm, MunicipalitySettingsForm
-from rathaus.municipalities.middleware import staff_role
+from rathaus.municipalities.middleware import staff_role, staff_user
 from rathaus.municipalities.models import AccessibilityFeedback, Department
 from rathaus.municipalities.services import accessibility_feedback_submit, department_save, municipality_update
 
@@ -87,7 +87,9 @@ def backoffice_settings(request: HttpRequest, municipality_slug: str) -> HttpRes
         and saved(
             form,
             lambda: municipality_update(
-                municipality=municipality, data={name: form.cleaned_data[name] for name in form.changed_data}
+                municipality=municipality,
+                data={name: form.cleaned_data[name] for name in form.changed_data},
+                by=staff_user(request),
             ),
         )
     ):
@@ -128,7 +130,10 @@ def backoffice_department_edit(
         form.is_bound
         and form.is_valid()
         and saved(
-            form, lambda: department_save(municipality=municipality, department=department, data=form.cleaned_data)
+            form,
+            lambda: department_save(
+                municipality=municipality, department=department, data=form.cleaned_data, by=staff_user(request)
+            ),
         )
     ):
         messages.success(request, _("Der Fachbereich wurde gespeichert."))

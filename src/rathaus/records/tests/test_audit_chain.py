@@ -1,0 +1,147 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
+
+from rathaus.accounts.models import User
+from rathaus.municipalities.models import Municipality
+from rathaus.records.models import GENESIS_HASH, AppendOnlyError, AuditEvent
+from rathaus.records.services import audit_record, audit_verify
+from rathaus.testing import make_department, make_service
+
+
+@pytest.fixture
+def chain(soest: Municipality, admin_of_soest: User) -> list[AuditEvent]:
+    return [
+        audit_record(municipality=soest, actor=admin_of_soest, action=f"test.step{number}", data={"n": number})
+        for number in range(1, 6)
+    ]
+
+
+def _verify() -> tuple[int, str]:
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("audit", "verify", stdout=out, stderr=err)
+    except CommandError as error:
+        return 1, err.getvalue() + str(error)
+    return 0, out.getvalue()
+
+
+def test_entries_are_numbered_and_chained_per_municipality(chain: list[AuditEvent], lippstadt: Municipality) -> None:
+    other = audit_record(municipality=lippstadt, actor=None, action="test.elsewhere")
+    assert [event.sequence for event in chain] == [1, 2, 3, 4, 5]
+    assert chain[0].previous_hash == GENESIS_HASH
+    assert all(later.previous_hash == earlier.hash for earlier, later in zip(chain, chain[1:], strict=False))
+    assert (other.sequence, other.previous_hash) == (1, GENESIS_HASH)
+    assert _verify() == (0, "Audit trail intact: 6 entries verified.\n")
+
+
+def test_an_edited_row_is_found_and_named(chain: list[AuditEvent]) -> None:
+    AuditEvent.all_tenants.filter(pk=chain[2].pk).update(data={"n": 99})
+    code, output = _verify()
+    assert code == 1
+    assert "Stadt Soest: entry #3: content changed since it was written (test.step3)" in output
+
+
+def test_a_deleted_row_is_found(chain: list[AuditEvent]) -> None:
+    AuditEvent.all_tenants.filter(pk=chain[1].pk)._raw_delete(using="default")  # type: ignore[attr-defined]
+    code, output = _verify()
+    assert code == 1
+    assert "entry #3: expected entry #2 here" in output
+
+
+def test_deleting_the_last_rows_and_renumbering_is_found(chain: list[AuditEvent]) -> None:
+    # A forger removes entry 2 and shifts the later ones down to hide the gap.
+    AuditEvent.all_tenants.filter(pk=chain[1].pk)._raw_delete(using="default")  # type: ignore[attr-defined]
+    for event in chain[2:]:
+        AuditEvent.all_tenants.filter(pk=event.pk).update(sequence=event.sequence - 1)
+    code, output = _verify()
+    assert code == 1
+    assert "entry #2: does not follow the entry before it" in output
+
+
+def test_reordered_rows_are_found(chain: list[AuditEvent]) -> None:
+    AuditEvent.all_tenants.filter(pk=chain[3].pk).update(sequence=1000)
+    AuditEvent.all_tenants.filter(pk=chain[2].pk).update(sequence=4)
+    AuditEvent.all_tenants.filter(pk=chain[3].pk).update(sequence=3)
+    code, output = _verify()
+    assert code == 1
+    assert "entry #3: does not follow the entry before it" in output
+
+
+def test_a_recomputed_hash_still_breaks_the_next_link(chain: list[AuditEvent], soest: Municipality) -> None:
+    from rathaus.records.services import _digest
+
+    forged = AuditEvent.all_tenants.get(pk=chain[1].pk)
+    forged.data = {"n": 42}
+    new_hash = _digest(forged, soest.ags)
+    AuditEvent.all_tenants.filter(pk=forged.pk).update(data=forged.data, hash=new_hash)
+    breaks = audit_verify(municipality=soest)
+    assert [(b.sequence, b.reason.split(":")[0]) for b in breaks] == [(3, "does not follow the entry before it")]
+
+
+def test_entries_cannot_be_changed_or_deleted_through_the_model(chain: list[AuditEvent]) -> None:
+    event = chain[0]
+    event.action = "test.forged"
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+
+
+@pytest.mark.django_db
+def test_verify_names_an_unknown_municipality() -> None:
+    with pytest.raises(CommandError, match="No municipality with the slug 'atlantis'"):
+        call_command("audit", "verify", "--municipality", "atlantis")
+
+
+def test_admin_changes_are_recorded_with_who_and_what(
+    admin_client: Client, admin_of_soest: User, soest: Municipality
+) -> None:
+    service = make_service(soest, leika_key="99008001000000", name="Personalausweis beantragen")
+    admin_client.post(
+        f"/soest/verwaltung/leistungen/{service.pk}/",
+        {
+            "name": "Personalausweis beantragen",
+            "leika_key": service.leika_key,
+            "summary": "Neu formuliert.",
+            "department": service.department_id,
+            "channel": "appointment",
+        },
+    )
+    department = make_department(soest, key="standesamt", name="Standesamt")
+    admin_client.post(
+        f"/soest/verwaltung/fachbereiche/{department.pk}/", {"name": "Standesamt Soest", "key": "standesamt"}
+    )
+
+    events = list(AuditEvent.all_tenants.filter(municipality=soest))
+    assert [(e.action, e.actor_id) for e in events] == [
+        ("service.updated", admin_of_soest.pk),
+        ("department.updated", admin_of_soest.pk),
+    ]
+    assert events[0].object_id == str(service.pk)
+    assert events[0].data == {"fields": ["summary"]}
+    assert audit_verify() == []
+
+
+def test_a_refused_write_leaves_no_entry(admin_client: Client, soest: Municipality) -> None:
+    admin_client.post("/soest/verwaltung/fachbereiche/neu/", {"name": "", "key": "x y"})
+    assert not AuditEvent.all_tenants.exists()
+
+
+def test_admin_sees_the_log_and_the_chain_status(admin_client: Client, chain: list[AuditEvent]) -> None:
+    body = admin_client.get("/soest/verwaltung/protokoll/").content.decode()
+    assert "Die Kette ist vollständig und unverändert." in body
+    assert "test.step5" in body
+
+    AuditEvent.all_tenants.filter(pk=chain[3].pk).update(action="test.forged")
+    body = admin_client.get("/soest/verwaltung/protokoll/").content.decode()
+    assert "Die Kette ist bei Eintrag 4 unterbrochen." in body
+
+
+def test_clerks_do_not_see_the_log(clerk_of_soest: User, chain: list[AuditEvent]) -> None:
+    client = Client()
+    client.force_login(clerk_of_soest)
+    assert client.get("/soest/verwaltung/protokoll/").status_code == 403
