@@ -46,7 +46,7 @@ def test_an_edited_row_is_found_and_named(chain: list[AuditEvent]) -> None:
 
 
 def test_a_deleted_row_is_found(chain: list[AuditEvent]) -> None:
-    AuditEvent.all_tenants.filter(pk=chain[1].pk)._raw_delete(using="default")  # type: ignore[attr-defined]
+    AuditEvent.all_tenants.filter(pk=chain[1].pk)._raw_delete(using="default")
     code, output = _verify()
     assert code == 1
     assert "entry #3: expected entry #2 here" in output
@@ -54,7 +54,7 @@ def test_a_deleted_row_is_found(chain: list[AuditEvent]) -> None:
 
 def test_deleting_the_last_rows_and_renumbering_is_found(chain: list[AuditEvent]) -> None:
     # A forger removes entry 2 and shifts the later ones down to hide the gap.
-    AuditEvent.all_tenants.filter(pk=chain[1].pk)._raw_delete(using="default")  # type: ignore[attr-defined]
+    AuditEvent.all_tenants.filter(pk=chain[1].pk)._raw_delete(using="default")
     for event in chain[2:]:
         AuditEvent.all_tenants.filter(pk=event.pk).update(sequence=event.sequence - 1)
     code, output = _verify()
