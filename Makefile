@@ -56,3 +56,7 @@ bench: install
 
 clean:
 	rm -rf $(VENV) node_modules var
+
+.PHONY: bench-routing
+bench-routing: install
+	$(BIN)/python benchmarks/routing.py
