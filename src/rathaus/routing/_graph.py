@@ -188,8 +188,14 @@ class Graph:
 
     def edge_geometry(self, edge: int) -> list[LatLon]:
         """The edge's points from u to v as (lat, lon)."""
-        start, end = self.geometry_offsets[edge], self.geometry_offsets[edge + 1]
-        return list(zip(self.geometry_lat[start:end].tolist(), self.geometry_lon[start:end].tolist(), strict=True))
+        offsets, lats, lons = self._geometry_lists
+        start, end = offsets[edge], offsets[edge + 1]
+        return list(zip(lats[start:end], lons[start:end], strict=True))
+
+    @cached_property
+    def _geometry_lists(self) -> tuple[list[int], list[float], list[float]]:
+        # Routes slice many short edges: Python lists beat a numpy slice plus tolist() per edge.
+        return self.geometry_offsets.tolist(), self.geometry_lat.tolist(), self.geometry_lon.tolist()
 
     # --- snapping ------------------------------------------------------------------------
 
