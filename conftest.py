@@ -1,4 +1,5 @@
 import os
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -11,6 +12,12 @@ from rathaus.testing import make_municipality, make_service, make_staff, make_us
 # Playwright's sync API keeps an event loop in the test thread; the ORM calls in the same
 # tests are still synchronous, so Django's guard against async misuse does not apply.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_at_once(settings: Any) -> None:
+    """Background tasks run inside the test, as soon as they are enqueued."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture

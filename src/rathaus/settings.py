@@ -140,6 +140,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "csp",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -275,7 +277,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 
-globals().update(parse_email_url(env_str("EMAIL_URL", "console://")))
+_delivery = parse_email_url(env_str("EMAIL_URL", "console://"))
+globals().update({key: value for key, value in _delivery.items() if key != "EMAIL_BACKEND"})
+# Requests hand mail to the task queue; the worker delivers it through EMAIL_URL's backend.
+EMAIL_BACKEND = "rathaus.core.mail.QueuedEmailBackend"
+EMAIL_DELIVERY_BACKEND = _delivery["EMAIL_BACKEND"]
+
+TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Rathaus <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -1,5 +1,7 @@
 """`rathaus serve`: the production server (gunicorn), static files served by WhiteNoise."""
 
+import subprocess
+import sys
 from argparse import ArgumentParser
 from typing import Any
 
@@ -33,21 +35,35 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument("--threads", type=int, default=4)
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="do not start a task worker beside the server (when workers run on their own)",
+        )
 
-    def handle(self, *args: Any, host: str, port: int, workers: int, threads: int, **options: Any) -> None:
+    def handle(
+        self, *args: Any, host: str, port: int, workers: int, threads: int, no_worker: bool, **options: Any
+    ) -> None:
         if not 0 < port < 65536:
             raise CommandError("--port must be between 1 and 65535")
         if not (settings.STATIC_ROOT / "rathaus" / "site.css").exists():
             call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"Rathaus serves on http://{host}:{port}/ (Ctrl+C stops it)")
-        _Server(
-            {
-                "bind": f"{host}:{port}",
-                "workers": workers,
-                "threads": threads,
-                "worker_class": "gthread",
-                "accesslog": "-",
-                "timeout": 30,
-                "forwarded_allow_ips": "127.0.0.1",
-            }
-        ).run()
+        # One task worker beside the web server, so that mails go out on a single machine too.
+        worker = None if no_worker else subprocess.Popen([sys.executable, "-m", "rathaus", "worker"])  # noqa: S603
+        try:
+            _Server(
+                {
+                    "bind": f"{host}:{port}",
+                    "workers": workers,
+                    "threads": threads,
+                    "worker_class": "gthread",
+                    "accesslog": "-",
+                    "timeout": 30,
+                    "forwarded_allow_ips": "127.0.0.1",
+                }
+            ).run()
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=10)
