@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "rathaus.accounts",
     "rathaus.catalog",
     "rathaus.records",
+    "rathaus.schoolroute",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,0 +1,41 @@
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rathaus.municipalities.tenancy import TenantModel
+from rathaus.schoolroute.eligibility import Schulform
+
+validate_schulnummer = RegexValidator(r"^\d{6}\Z", _("Die Schulnummer hat sechs Ziffern."))
+
+
+class School(TenantModel):
+    """A school from the NRW school list (IT.NRW), keyed by its official Schulnummer."""
+
+    schulnummer = models.CharField(_("Schulnummer"), max_length=6, validators=[validate_schulnummer])
+    name = models.CharField(_("Name"), max_length=300)
+    schulform = models.CharField(
+        _("Schulform"), max_length=40, choices=[(form.value, form.value) for form in Schulform]
+    )
+    street = models.CharField(_("Straße"), max_length=120)
+    house_number = models.CharField(_("Hausnummer"), max_length=20, blank=True)
+    postal_code = models.CharField(_("Postleitzahl"), max_length=5)
+    city = models.CharField(_("Ort"), max_length=80)
+    latitude = models.FloatField(_("Breitengrad"), null=True, blank=True)
+    longitude = models.FloatField(_("Längengrad"), null=True, blank=True)
+    pupils = models.PositiveIntegerField(_("Schülerzahl"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "schulnummer"], name="school_unique_schulnummer")
+        ]
+        verbose_name = _("Schule")
+        verbose_name_plural = _("Schulen")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.schulnummer})"
+
+    @property
+    def address(self) -> str:
+        street = f"{self.street} {self.house_number}".strip()
+        return f"{street}, {self.postal_code} {self.city}"

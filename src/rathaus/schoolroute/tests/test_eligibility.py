@@ -1,0 +1,179 @@
+import pytest
+
+from rathaus.schoolroute.eligibility import (
+    LEGAL_BASIS,
+    ExceptionReason,
+    SchoolLevel,
+    Schulform,
+    eligibility_check,
+    nearest_school_check,
+    school_level,
+    threshold_m,
+)
+
+
+def test_it_pays_for_a_primary_pupil_just_over_2_km() -> None:
+    result = eligibility_check(schulform=Schulform.GRUNDSCHULE, grade=3, distance_m=2000.01)
+    assert result.eligible
+    assert result.threshold_m == 2000
+    assert result.margin_m == pytest.approx(0.01)
+    assert result.legal_basis == LEGAL_BASIS
+
+
+def test_exactly_2_km_is_not_more_than_2_km() -> None:
+    result = eligibility_check(schulform="Grundschule", grade=1, distance_m=2000)
+    assert not result.eligible
+    assert result.margin_m == 0
+    assert "nicht länger als 2 km" in result.explanation_de
+    assert "not more than the 2 km" in result.explanation_en
+
+
+@pytest.mark.parametrize(("distance_m", "eligible"), [(3499.99, False), (3500, False), (3500.01, True), (4000, True)])
+def test_lower_secondary_threshold_is_3_5_km(distance_m: float, eligible: bool) -> None:
+    assert eligibility_check(schulform=Schulform.REALSCHULE, grade=7, distance_m=distance_m).eligible is eligible
+
+
+@pytest.mark.parametrize(("distance_m", "eligible"), [(5000, False), (5000.01, True)])
+def test_upper_secondary_threshold_is_5_km(distance_m: float, eligible: bool) -> None:
+    assert eligibility_check(schulform=Schulform.GYMNASIUM, grade=12, distance_m=distance_m).eligible is eligible
+
+
+def test_gymnasium_ef_counts_as_3_5_km_and_q1_as_5_km() -> None:
+    assert threshold_m(Schulform.GYMNASIUM, 10) == 3500
+    assert threshold_m(Schulform.GYMNASIUM, 11) == 3500
+    assert threshold_m(Schulform.GYMNASIUM, 12) == 5000
+    assert threshold_m(Schulform.GYMNASIUM, 13) == 5000
+
+
+def test_gesamtschule_years_11_to_13_count_as_5_km() -> None:
+    assert threshold_m(Schulform.GESAMTSCHULE, 10) == 3500
+    assert [threshold_m(Schulform.GESAMTSCHULE, grade) for grade in (11, 12, 13)] == [5000, 5000, 5000]
+
+
+@pytest.mark.parametrize(
+    ("schulform", "grade", "level"),
+    [
+        (Schulform.GRUNDSCHULE, 4, SchoolLevel.PRIMARSTUFE),
+        (Schulform.HAUPTSCHULE, 5, SchoolLevel.SEKUNDARSTUFE_I),
+        (Schulform.VOLKSSCHULE, 2, SchoolLevel.PRIMARSTUFE),
+        (Schulform.VOLKSSCHULE, 9, SchoolLevel.SEKUNDARSTUFE_I),
+        (Schulform.REALSCHULE, 10, SchoolLevel.SEKUNDARSTUFE_I),
+        (Schulform.SEKUNDARSCHULE, 6, SchoolLevel.SEKUNDARSTUFE_I),
+        (Schulform.GESAMTSCHULE, 5, SchoolLevel.SEKUNDARSTUFE_I),
+        (Schulform.PRIMUS_SCHULE, 1, SchoolLevel.PRIMARSTUFE),
+        (Schulform.PRIMUS_SCHULE, 10, SchoolLevel.SEKUNDARSTUFE_I),
+        (Schulform.GYMNASIUM, 5, SchoolLevel.SEKUNDARSTUFE_I),
+        (Schulform.FOERDERSCHULE_GRUND_HAUPTSCHULE, 3, SchoolLevel.PRIMARSTUFE),
+        (Schulform.FOERDERSCHULE_GRUND_HAUPTSCHULE, 8, SchoolLevel.SEKUNDARSTUFE_I),
+        (Schulform.FOERDERSCHULE_REALSCHULE_GYMNASIUM, 11, SchoolLevel.SEKUNDARSTUFE_I),
+        (Schulform.FOERDERSCHULE_REALSCHULE_GYMNASIUM, 12, SchoolLevel.SEKUNDARSTUFE_II),
+        (Schulform.FOERDERSCHULE_BERUFSKOLLEG, 11, SchoolLevel.SEKUNDARSTUFE_II),
+        (Schulform.FREIE_WALDORFSCHULE, 4, SchoolLevel.PRIMARSTUFE),
+        (Schulform.FREIE_WALDORFSCHULE, 5, SchoolLevel.SEKUNDARSTUFE_I),
+        (Schulform.FREIE_WALDORFSCHULE, 12, SchoolLevel.SEKUNDARSTUFE_II),
+        (Schulform.BERUFSKOLLEG, 11, SchoolLevel.SEKUNDARSTUFE_II),
+        (Schulform.BERUFSKOLLEG, 13, SchoolLevel.SEKUNDARSTUFE_II),
+    ],
+)
+def test_every_schulform_has_its_level(schulform: Schulform, grade: int, level: SchoolLevel) -> None:
+    assert school_level(schulform, grade) == level
+
+
+def test_every_schulform_of_the_nrw_list_is_known() -> None:
+    covered = {form for form in Schulform if form != Schulform.WEITERBILDUNGSKOLLEG}
+    for form in covered:
+        # Every covered type has at least one grade with a level.
+        assert any(_has_level(form, grade) for grade in range(1, 14)), form
+
+
+def _has_level(schulform: Schulform, grade: int) -> bool:
+    try:
+        school_level(schulform, grade)
+    except ValueError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(
+    ("schulform", "grade", "message"),
+    [
+        (Schulform.GRUNDSCHULE, 5, "Klasse 5 gibt es an der Schulform Grundschule nicht (nur 1–4)"),
+        (Schulform.GRUNDSCHULE, 0, "grade 0 does not exist at Grundschule (only 1–4)"),
+        (Schulform.REALSCHULE, 11, "Klasse 11 gibt es an der Schulform Realschule nicht (nur 5–10)"),
+        (Schulform.GYMNASIUM, 4, "(nur 5–13)"),
+        (Schulform.GYMNASIUM, 14, "(nur 5–13)"),
+        (Schulform.BERUFSKOLLEG, 10, "(nur 11–13)"),
+        (Schulform.WEITERBILDUNGSKOLLEG, 11, "does not cover Weiterbildungskolleg"),
+        ("Universität", 1, "Unbekannte Schulform 'Universität'"),
+    ],
+)
+def test_a_grade_the_school_does_not_have_is_refused_clearly(schulform: str, grade: int, message: str) -> None:
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        eligibility_check(schulform=schulform, grade=grade, distance_m=3000)
+
+
+def test_a_negative_distance_is_refused() -> None:
+    with pytest.raises(ValueError, match="negativ"):
+        eligibility_check(schulform=Schulform.GRUNDSCHULE, grade=1, distance_m=-1)
+
+
+def test_the_result_explains_itself_in_german_and_english() -> None:
+    result = eligibility_check(schulform=Schulform.GYMNASIUM, grade=11, distance_m=4212.4)
+    assert result.level == SchoolLevel.SEKUNDARSTUFE_I
+    assert result.margin_m == pytest.approx(712.4)
+    assert result.explanation_de == (
+        "Der Schulweg ist 4.212 m lang, 712 m mehr als die 3,5 km für die Sekundarstufe I. "
+        "Die Fahrkosten werden übernommen. Rechtsgrundlage: § 97 SchulG NRW, § 5 Abs. 2 SchfkVO NRW."
+    )
+    assert result.explanation_en == (
+        "The way to school is 4,212 m, 712 m more than the 3.5 km for the lower secondary level. "
+        "Transport costs are paid. Legal basis: § 97 SchulG NRW, § 5 Abs. 2 SchfkVO NRW."
+    )
+
+
+def test_a_short_route_explains_how_much_is_missing() -> None:
+    result = eligibility_check(schulform=Schulform.GRUNDSCHULE, grade=2, distance_m=1500)
+    assert result.margin_m == -500
+    assert "es fehlen 500 m" in result.explanation_de
+    assert "(500 m short)" in result.explanation_en
+
+
+def test_a_clerks_exception_makes_a_short_route_eligible_and_says_so() -> None:
+    result = eligibility_check(
+        schulform=Schulform.GRUNDSCHULE, grade=2, distance_m=900, exception=ExceptionReason.DANGEROUS_ROUTE
+    )
+    assert result.eligible
+    assert not result.exceeds_threshold
+    assert result.exception == ExceptionReason.DANGEROUS_ROUTE
+    assert "besonders gefährlicher Schulweg" in result.explanation_de
+    assert "especially dangerous route" in result.explanation_en
+
+
+def test_health_exception_is_a_value_a_result_can_carry() -> None:
+    result = eligibility_check(
+        schulform=Schulform.REALSCHULE, grade=6, distance_m=100, exception=ExceptionReason.HEALTH
+    )
+    assert result.eligible
+    assert "mehr als 8 Wochen" in result.explanation_de
+
+
+def test_a_nearer_school_of_the_same_type_caps_the_entitlement() -> None:
+    check = nearest_school_check(chosen_distance_m=4800, nearest_distance_m=3900)
+    assert check.nearer_school_exists
+    assert check.capped
+    assert "höchstens die Fahrkosten zur nächstgelegenen Schule" in check.explanation_de
+    assert "3.900 m statt 4.800 m" in check.explanation_de
+    assert "§ 9 SchfkVO NRW" in check.explanation_en
+
+
+def test_the_chosen_school_being_the_nearest_caps_nothing() -> None:
+    for nearest in (4800, 5000):
+        check = nearest_school_check(chosen_distance_m=4800, nearest_distance_m=nearest)
+        assert not check.nearer_school_exists
+        assert not check.capped
+    assert "nächstgelegene" in nearest_school_check(chosen_distance_m=1, nearest_distance_m=1).explanation_de
+
+
+def test_nearest_school_check_refuses_negative_distances() -> None:
+    with pytest.raises(ValueError, match="negative"):
+        nearest_school_check(chosen_distance_m=-1, nearest_distance_m=0)
