@@ -5,8 +5,12 @@ Public API (import from `rathaus.routing`):
 - `Graph`: `Graph.from_osm(path)` builds the pedestrian graph from .osm, .osm.gz, .osm.bz2,
   .osm.pbf or Overpass GeoJSON; `save`/`load` (.npz); `route`, `distances_from`, `nodes`, `edges`.
 - `Route`, `SnappedPoint`: results.
+- `AddressIndex`: `AddressIndex.from_osm(path)` / `.from_house_coordinates(path)` (NRW house
+  coordinates, GeoJSON or zip); `lookup(street, housenumber)` -> `Address`; `streets()`.
+  `normalize_street`, `normalize_housenumber`: the comparison forms.
 - `RoutingError` and its subclasses `OsmImportError`, `GraphFileError`, `PointTooFarError`,
-  `NoRouteError`: every message in German and English.
+  `NoRouteError`, `AddressFileError`, `AddressNotFound`, `AmbiguousAddress`: every message in
+  German and English; the address errors carry `suggestions`.
 
 Modules:
 
@@ -16,14 +20,33 @@ Modules:
   onto an edge, routing, one-to-all distances (scipy), saving and loading.
 - `_geometry`: WGS84 geodesic lengths (pyproj), local projection, nearest-segment index (KD-tree).
 - `_search`: A* on the CSR arrays (exact: the heuristic never overestimates).
+- `addresses`: the address index and lookup with suggestions.
+- `_address_reader`: address points from OSM (nodes, entrances, outline centroids) and NRW
+  house coordinate files; `_normalize`: street and house number normalisation.
 - `_errors`: the exceptions.
 """
 
-from ._errors import GraphFileError, NoRouteError, OsmImportError, PointTooFarError, RoutingError
+from ._errors import (
+    AddressFileError,
+    AddressNotFound,
+    AmbiguousAddress,
+    GraphFileError,
+    NoRouteError,
+    OsmImportError,
+    PointTooFarError,
+    RoutingError,
+)
 from ._graph import DEFAULT_MAX_SNAP_M, Graph, Route, SnappedPoint
+from ._normalize import normalize_housenumber, normalize_street
+from .addresses import Address, AddressIndex
 
 __all__ = [
     "DEFAULT_MAX_SNAP_M",
+    "Address",
+    "AddressFileError",
+    "AddressIndex",
+    "AddressNotFound",
+    "AmbiguousAddress",
     "Graph",
     "GraphFileError",
     "NoRouteError",
@@ -32,4 +55,6 @@ __all__ = [
     "Route",
     "RoutingError",
     "SnappedPoint",
+    "normalize_housenumber",
+    "normalize_street",
 ]

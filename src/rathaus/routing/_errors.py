@@ -24,3 +24,24 @@ class PointTooFarError(RoutingError):
 
 class NoRouteError(RoutingError):
     """Start and destination lie on parts of the network that do not connect."""
+
+
+class AddressFileError(RoutingError):
+    """An address file (OSM or house coordinates) is missing, empty, corrupt or holds no addresses."""
+
+
+class AddressNotFound(RoutingError):  # noqa: N818 - the name reads as the outcome a caller handles
+    """No address matches; `suggestions` names the closest streets or house numbers (at most five)."""
+
+    def __init__(self, german: str, english: str, *, suggestions: list[str], street_known: bool) -> None:
+        super().__init__(german, english)
+        self.suggestions = suggestions
+        self.street_known = street_known
+
+
+class AmbiguousAddress(RoutingError):  # noqa: N818
+    """The street and number exist in several places; `suggestions` lists them (pass one as `city`)."""
+
+    def __init__(self, german: str, english: str, *, suggestions: list[str]) -> None:
+        super().__init__(german, english)
+        self.suggestions = suggestions
