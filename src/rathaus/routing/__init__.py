@@ -6,7 +6,8 @@ Public API (import from `rathaus.routing`):
   .osm.pbf or Overpass GeoJSON; `save`/`load` (.npz); `route`, `distances_from`, `nodes`, `edges`.
 - `Route`, `SnappedPoint`: results.
 - `AddressIndex`: `AddressIndex.from_osm(path)` / `.from_house_coordinates(path)` (NRW house
-  coordinates, GeoJSON or zip); `lookup(street, housenumber)` -> `Address`; `streets()`.
+  coordinates, GeoJSON or zip); `lookup(street, housenumber)` -> `Address`; `streets()`;
+  `save`/`load` (JSON).
   `normalize_street`, `normalize_housenumber`: the comparison forms.
 - `RoutingError` and its subclasses `OsmImportError`, `GraphFileError`, `PointTooFarError`,
   `NoRouteError`, `AddressFileError`, `AddressNotFound`, `AmbiguousAddress`: every message in

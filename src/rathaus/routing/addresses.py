@@ -9,15 +9,17 @@ guessed or interpolated: the caller gets the neighbouring numbers that do exist.
 from __future__ import annotations
 
 import difflib
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
 
 from ._address_reader import SOURCE_RANK, RawAddress, read_house_coordinates, read_osm_addresses
-from ._errors import AddressNotFound, AmbiguousAddress
+from ._errors import AddressFileError, AddressNotFound, AmbiguousAddress
 from ._normalize import display_street, housenumber_sort_key, normalize_housenumber, normalize_street
 
+FILE_FORMAT = "rathaus-addresses/1"
 MAX_SUGGESTIONS = 5
 # difflib ratio on normalised names: 0.75 lets "Heisener Str" find "Heißener Str.". The word
 # "strasse" counts as one letter there, or every "…straße" would look alike.
@@ -79,6 +81,30 @@ class AddressIndex:
         """Addresses of an NRW house coordinate file (properties strname, hsnr, hsnrzu; WGS84
         points) as .geojson or the .zip it is published in. Raises `AddressFileError`."""
         return cls(read_house_coordinates(Path(path)))
+
+    def save(self, path: str | PathLike[str]) -> None:
+        """Writes the index as JSON; `load` reads it back without the source file."""
+        rows = [[a.lat, a.lon, a.street, a.housenumber, a.city, a.source] for a in self]
+        Path(path).write_text(json.dumps({"format": FILE_FORMAT, "addresses": rows}, ensure_ascii=False), "utf-8")
+
+    @classmethod
+    def load(cls, path: str | PathLike[str]) -> AddressIndex:
+        """Reads a file written by `save`; raises `AddressFileError` on anything else."""
+        path = Path(path)
+        try:
+            document = json.loads(path.read_bytes())
+            if not isinstance(document, dict) or document.get("format") != FILE_FORMAT:
+                raise ValueError("not a saved address index")
+            raws = [
+                RawAddress(str(street), str(number), city, float(lat), float(lon), str(source), position)
+                for position, (lat, lon, street, number, city, source) in enumerate(document["addresses"])
+            ]
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise AddressFileError(
+                f"Die Datei {path} ist kein gespeichertes Adressverzeichnis ({error}).",
+                f"The file {path} is not a saved address index ({error}).",
+            ) from error
+        return cls(raws)
 
     def __len__(self) -> int:
         return self._count

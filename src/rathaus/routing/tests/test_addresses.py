@@ -275,3 +275,19 @@ def test_a_zip_without_geojson_and_a_missing_file_are_refused(tmp_path):
         AddressIndex.from_house_coordinates(archive)
     with pytest.raises(AddressFileError, match="does not exist"):
         AddressIndex.from_house_coordinates(tmp_path / "missing.geojson")
+
+
+def test_save_and_load_give_the_same_index(tmp_path, bayreuth):
+    path = tmp_path / "addresses.json"
+    bayreuth.save(path)
+    loaded = AddressIndex.load(path)
+    assert list(loaded) == list(bayreuth)
+    assert loaded.streets() == bayreuth.streets()
+    assert loaded.lookup("Hauptstraße", "2", city="Bindlach") == bayreuth.lookup("Hauptstraße", "2", city="Bindlach")
+
+
+def test_loading_a_foreign_or_missing_file_is_refused(tmp_path):
+    with pytest.raises(AddressFileError, match="not a saved address index"):
+        AddressIndex.load(ESSEN)
+    with pytest.raises(AddressFileError, match="kein gespeichertes Adressverzeichnis"):
+        AddressIndex.load(tmp_path / "missing.json")
