@@ -9,6 +9,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from rathaus.catalog.api import router as catalog_router
 from rathaus.municipalities.api import router as municipalities_router
+from rathaus.schoolroute.api import router as schoolroute_router
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +22,7 @@ api = NinjaAPI(
 )
 api.add_router("", municipalities_router)
 api.add_router("", catalog_router)
+api.add_router("", schoolroute_router)
 
 
 @api.exception_handler(ValidationError)

@@ -1,0 +1,162 @@
+"""Writes of the school route app: importing the NRW school list."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from rathaus.municipalities.models import Municipality
+from rathaus.schoolroute.eligibility import Schulform
+from rathaus.schoolroute.models import School
+
+# Columns of the NRW school list (IT.NRW "AS_BS_Verzeichnis") that the import reads.
+COL_SCHULNUMMER = "Schulnummer"
+COL_SCHULFORM = "Schulform"
+COL_NAME_1 = "Amtliche Bezeichnung 1"
+COL_NAME_2 = "Amtliche Bezeichnung 2"
+COL_STREET = "Straße und Hausnummer"
+COL_POSTAL_CODE = "Postleitzahl"
+COL_CITY = "Ort"
+COL_PUPILS = "Anzahl"
+COL_LAT = "latitude"
+COL_LON = "longitude"
+REQUIRED_COLUMNS = (COL_SCHULNUMMER, COL_SCHULFORM, COL_NAME_1, COL_STREET, COL_POSTAL_CODE, COL_CITY)
+
+
+class SchoolFileError(ValueError):
+    """The file cannot be read as a school list at all (as opposed to single broken rows)."""
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    line: int
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+
+    @property
+    def imported(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+def schools_read_csv(text: str) -> list[tuple[int, dict[str, str]]]:
+    """Rows of a school list with their line numbers; comma or semicolon separated, header checked."""
+    text = text.removeprefix("\ufeff")
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = [name.strip() for name in reader.fieldnames or []]
+    missing = [name for name in REQUIRED_COLUMNS if name not in header]
+    if missing:
+        raise SchoolFileError(
+            f"Die Kopfzeile passt nicht zur NRW-Schulliste, es fehlen die Spalten: {', '.join(missing)} "
+            f"/ the header does not match the NRW school list, missing columns: {', '.join(missing)}"
+        )
+    reader.fieldnames = header
+    rows = []
+    for row in reader:
+        # The reader's line_num is the line the row ends on, which is where an editor shows it.
+        rows.append((reader.line_num, {key: (value or "").strip() for key, value in row.items() if key is not None}))
+    return rows
+
+
+def _split_street(street_and_number: str) -> tuple[str, str]:
+    street, _, number = street_and_number.rpartition(" ")
+    if street and number[:1].isdigit():
+        return street, number
+    return street_and_number, ""
+
+
+def _optional_float(value: str, *, lower: float, upper: float, label: str) -> float | None:
+    if not value:
+        return None
+    number = float(value)
+    if not lower <= number <= upper:
+        raise ValueError(f"{label} {value} liegt außerhalb von {lower} bis {upper}")
+    return number
+
+
+def _school_fields(row: Mapping[str, str]) -> tuple[str, dict[str, object]]:
+    schulnummer = row.get(COL_SCHULNUMMER, "")
+    if not (len(schulnummer) == 6 and schulnummer.isdigit()):
+        raise ValueError(f"Schulnummer {schulnummer!r} hat nicht sechs Ziffern")
+    schulform = row.get(COL_SCHULFORM, "")
+    if schulform not in set(Schulform):
+        raise ValueError(f"Unbekannte Schulform {schulform!r}")
+    name = row.get(COL_NAME_1, "")
+    if not name:
+        raise ValueError("Der Name der Schule fehlt")
+    street, house_number = _split_street(row.get(COL_STREET, ""))
+    if not street:
+        raise ValueError("Die Straße fehlt")
+    postal_code = row.get(COL_POSTAL_CODE, "")
+    if not (len(postal_code) == 5 and postal_code.isdigit()):
+        raise ValueError(f"Postleitzahl {postal_code!r} hat nicht fünf Ziffern")
+    try:
+        latitude = _optional_float(row.get(COL_LAT, ""), lower=-90, upper=90, label="Breitengrad")
+        longitude = _optional_float(row.get(COL_LON, ""), lower=-180, upper=180, label="Längengrad")
+    except ValueError as error:
+        raise ValueError(f"Ungültige Koordinate: {error}") from None
+    if (latitude is None) != (longitude is None):
+        raise ValueError("Breiten- und Längengrad müssen beide angegeben sein oder beide fehlen")
+    pupils_text = row.get(COL_PUPILS, "")
+    if pupils_text and not pupils_text.isdigit():
+        raise ValueError(f"Schülerzahl {pupils_text!r} ist keine ganze Zahl")
+    fields: dict[str, object] = {
+        "name": name,
+        "schulform": schulform,
+        "street": street,
+        "house_number": house_number,
+        "postal_code": postal_code,
+        "city": row.get(COL_CITY, ""),
+        "latitude": latitude,
+        "longitude": longitude,
+        "pupils": int(pupils_text) if pupils_text else None,
+    }
+    return schulnummer, fields
+
+
+@transaction.atomic
+def schools_import(*, municipality: Municipality, rows: Iterable[tuple[int, Mapping[str, str]]]) -> ImportReport:
+    """Create or update the municipality's schools by Schulnummer; running it twice changes nothing.
+
+    `rows` are (line number, row) pairs as `schools_read_csv` returns them. A broken row is
+    listed in the report with its line and a German reason; the good rows are imported.
+    """
+    report = ImportReport()
+    existing = {school.schulnummer: school for school in School.all_tenants.filter(municipality=municipality)}
+    seen: set[str] = set()
+    for line, row in rows:
+        try:
+            schulnummer, fields = _school_fields(row)
+        except ValueError as error:
+            report.problems.append(RowProblem(line=line, reason=str(error)))
+            continue
+        if schulnummer in seen:
+            report.problems.append(RowProblem(line=line, reason=f"Schulnummer {schulnummer} kommt doppelt vor"))
+            continue
+        seen.add(schulnummer)
+        school = existing.get(schulnummer)
+        if school is None:
+            School.all_tenants.create(municipality=municipality, schulnummer=schulnummer, **fields)
+            report.created += 1
+            continue
+        changed = [name for name, value in fields.items() if getattr(school, name) != value]
+        if not changed:
+            report.unchanged += 1
+            continue
+        for name in changed:
+            setattr(school, name, fields[name])
+        school.save(update_fields=changed)
+        report.updated += 1
+    return report
