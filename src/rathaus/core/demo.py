@@ -1,4 +1,5 @@
-"""Demo data: four real municipalities of the Soest model region with their services and people.
+"""Demo data: four real municipalities of the Soest model region, plus Münster for the school
+route demo (Gievenbeck, where street data exist offline), with their services, schools and people.
 
 `demo_load()` is idempotent: it creates what is missing and leaves what exists alone, so a
 second run changes nothing. The staff logins carry a fixed TOTP secret so that a person
@@ -21,6 +22,7 @@ from django.db import transaction
 from rathaus.accounts.models import Membership, User
 from rathaus.catalog.models import Service
 from rathaus.municipalities.models import Department, Municipality
+from rathaus.schoolroute.services import schools_import, schools_read_csv
 
 DEMO_PASSWORD = "Rathaus-Demo-2026"
 
@@ -46,6 +48,7 @@ MUNICIPALITIES: list[dict[str, Any]] = [
         "colour": "#9b1b30",
         "legal_representative": "den Bürgermeister der Stadt Soest",
         "level": "city",
+        "schools": "soest.csv",
     },
     {
         "ags": "05974028",
@@ -92,6 +95,23 @@ MUNICIPALITIES: list[dict[str, Any]] = [
         "legal_representative": "den Landrat des Kreises Soest",
         "level": "district",
     },
+    {
+        "ags": "05515000",
+        "slug": "muenster",
+        "name": "Stadt Münster",
+        "kind": Municipality.Kind.CITY,
+        "street": "Klemensstraße 10",
+        "postal_code": "48143",
+        "city": "Münster",
+        "phone": "0251 492-0",
+        "email": "buergerbuero@muenster.example",
+        "website": "https://www.stadt-muenster.de",
+        "colour": "#0b6e4f",
+        "legal_representative": "den Oberbürgermeister der Stadt Münster",
+        "level": "city",
+        "supervisory_authority": "Bezirksregierung Münster, Domplatz 1–3, 48143 Münster",
+        "schools": "muenster_gievenbeck.csv",
+    },
 ]
 
 CITIZEN_EMAIL = "buerger@rathaus.example"
@@ -136,14 +156,14 @@ def demo_load() -> list[DemoLogin]:
     logins: list[DemoLogin] = []
     for spec in MUNICIPALITIES:
         level = spec["level"]
-        fields = {key: value for key, value in spec.items() if key not in {"ags", "level"}}
+        fields = {key: value for key, value in spec.items() if key not in {"ags", "level", "schools"}}
         municipality, _ = Municipality.objects.get_or_create(
             ags=spec["ags"],
             defaults={
-                **fields,
                 "opening_hours": OPENING_HOURS_DE,
                 "opening_hours_en": OPENING_HOURS_EN,
                 "supervisory_authority": "Bezirksregierung Arnsberg, Seibertzstraße 1, 59821 Arnsberg",
+                **fields,
                 "privacy_officer": f"Behördliche Datenschutzbeauftragte, {spec['name']}, {spec['street']}, "
                 f"{spec['postal_code']} {spec['city']}",
                 "accessibility_reviewed_on": date(2026, 11, 21),
@@ -177,6 +197,11 @@ def demo_load() -> list[DemoLogin]:
                     "external_url": item["external_url"],
                 },
             )
+        if "schools" in spec:
+            csv_text = (
+                resources.files("rathaus.schoolroute").joinpath("data", spec["schools"]).read_text(encoding="utf-8")
+            )
+            schools_import(municipality=municipality, rows=schools_read_csv(csv_text))
         first_department = departments.get("buergerbuero") or next(iter(departments.values()))
         for role, first_name in ((Membership.Role.ADMIN, "Alex"), (Membership.Role.CLERK, "Kim")):
             email = f"{role.value}.{municipality.slug}@rathaus.example"

@@ -35,6 +35,7 @@ def test_municipalities_are_listed_with_ags(client: Client, demo: None) -> None:
         ("lippstadt", "05974028"),
         ("iserlohn", "05962024"),
         ("kreis-soest", "05974000"),
+        ("muenster", "05515000"),
     }
     soest = next(m for m in data if m["slug"] == "soest")
     assert soest["name"] == "Stadt Soest"
@@ -110,6 +111,7 @@ def test_openapi_document(client: Client, demo: None) -> None:
         "/api/v1/municipalities",
         "/api/v1/municipalities/{municipality_slug}/services",
         "/api/v1/municipalities/{municipality_slug}/services/{service_id}",
+        "/api/v1/municipalities/{municipality_slug}/schools",
     }
     parameters = schema["paths"]["/api/v1/municipalities/{municipality_slug}/services"]["get"]["parameters"]
     q = next(parameter for parameter in parameters if parameter["name"] == "q")

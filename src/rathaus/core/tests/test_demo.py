@@ -22,7 +22,7 @@ def _counts() -> dict[str, int]:
     }
 
 
-def test_demo_loads_the_four_municipalities_with_real_keys_and_staff() -> None:
+def test_demo_loads_the_five_municipalities_with_real_keys_and_staff() -> None:
     out = StringIO()
     call_command("demo", stdout=out)
 
@@ -31,6 +31,7 @@ def test_demo_loads_the_four_municipalities_with_real_keys_and_staff() -> None:
         "lippstadt": "05974028",
         "iserlohn": "05962024",
         "kreis-soest": "05974000",
+        "muenster": "05515000",
     }
     soest = Municipality.objects.get(slug="soest")
     assert Service.all_tenants.filter(municipality=soest).count() >= 40
@@ -56,5 +57,5 @@ def test_demo_staff_have_distinct_totp_secrets() -> None:
     out = StringIO()
     call_command("demo", stdout=out)
     secrets = [line.split("TOTP secret: ")[1] for line in out.getvalue().splitlines() if "TOTP secret: " in line]
-    assert len(secrets) == 8
-    assert len(set(secrets)) == 8
+    assert len(secrets) == 10
+    assert len(set(secrets)) == 10

@@ -8,7 +8,7 @@ from rathaus.core.demo import demo_load
 
 
 class Command(BaseCommand):
-    help = "Load demo data: Soest, Lippstadt, Iserlohn and Kreis Soest with services and logins."
+    help = "Load demo data: Soest, Lippstadt, Iserlohn, Kreis Soest and Münster with services, schools and logins."
 
     def handle(self, *args: Any, **options: Any) -> None:
         logins = demo_load()
