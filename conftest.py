@@ -20,6 +20,12 @@ def tasks_run_at_once(settings: Any) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
+@pytest.fixture(autouse=True)
+def graphs_in_tmp(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Street network graphs (imported by the demo, among others) go to a temporary folder, not var/."""
+    settings.GRAPH_DIR = tmp_path_factory.getbasetemp() / "graphs"
+
+
 @pytest.fixture
 def soest(db: None) -> Municipality:
     return make_municipality(ags="05974040", slug="soest", name="Stadt Soest", city="Soest", postal_code="59494")

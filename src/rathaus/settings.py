@@ -267,6 +267,8 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env_path("MEDIA_ROOT", DATA_DIR / "media")
+# Street networks (routing graphs, one .npz per municipality) written by `rathaus import-streets`.
+GRAPH_DIR = env_path("RATHAUS_GRAPH_DIR", DATA_DIR / "graphs")
 STORAGES: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": env_str("MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage"),

@@ -22,7 +22,8 @@ from django.db import transaction
 from rathaus.accounts.models import Membership, User
 from rathaus.catalog.models import Service
 from rathaus.municipalities.models import Department, Municipality
-from rathaus.schoolroute.services import schools_import, schools_read_csv
+from rathaus.schoolroute.models import StreetNetwork
+from rathaus.schoolroute.services import schools_import, schools_read_csv, street_network_import
 
 DEMO_PASSWORD = "Rathaus-Demo-2026"
 
@@ -111,6 +112,7 @@ MUNICIPALITIES: list[dict[str, Any]] = [
         "level": "city",
         "supervisory_authority": "Bezirksregierung Münster, Domplatz 1–3, 48143 Münster",
         "schools": "muenster_gievenbeck.csv",
+        "streets": "muenster_gievenbeck_overpass_2019.geojson",
     },
 ]
 
@@ -156,7 +158,7 @@ def demo_load() -> list[DemoLogin]:
     logins: list[DemoLogin] = []
     for spec in MUNICIPALITIES:
         level = spec["level"]
-        fields = {key: value for key, value in spec.items() if key not in {"ags", "level", "schools"}}
+        fields = {key: value for key, value in spec.items() if key not in {"ags", "level", "schools", "streets"}}
         municipality, _ = Municipality.objects.get_or_create(
             ags=spec["ags"],
             defaults={
@@ -202,6 +204,9 @@ def demo_load() -> list[DemoLogin]:
                 resources.files("rathaus.schoolroute").joinpath("data", spec["schools"]).read_text(encoding="utf-8")
             )
             schools_import(municipality=municipality, rows=schools_read_csv(csv_text))
+        if "streets" in spec and not StreetNetwork.all_tenants.filter(municipality=municipality).exists():
+            with resources.as_file(resources.files("rathaus.routing").joinpath("data", spec["streets"])) as path:
+                street_network_import(municipality=municipality, path=path)
         first_department = departments.get("buergerbuero") or next(iter(departments.values()))
         for role, first_name in ((Membership.Role.ADMIN, "Alex"), (Membership.Role.CLERK, "Kim")):
             email = f"{role.value}.{municipality.slug}@rathaus.example"

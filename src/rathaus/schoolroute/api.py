@@ -1,9 +1,13 @@
 from django.http import HttpRequest
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
 
-from rathaus.schoolroute.eligibility import Schulform
+from rathaus.routing import GraphFileError, RoutingError
+from rathaus.schoolroute.eligibility import Schulform, nearest_school_check
 from rathaus.schoolroute.models import School
-from rathaus.schoolroute.selectors import school_list
+from rathaus.schoolroute.selectors import school_list, school_route, street_network_get, street_network_graph
 
 router = Router(tags=["schools"])
 
@@ -37,3 +41,111 @@ def list_schools(request: HttpRequest, municipality_slug: str, filters: Query[Sc
     municipality = request.municipality  # type: ignore[attr-defined]
     schools = school_list(municipality=municipality, schulform=filters.schulform or "")
     return [_school(school) for school in schools]
+
+
+class SchoolRouteQuery(Schema):
+    # All required, but checked in the view: a municipality without street network answers 404 first.
+    lat: float | None = Field(None, ge=-90, le=90, description="latitude of the front door (WGS84); required")
+    lon: float | None = Field(None, ge=-180, le=180, description="longitude of the front door (WGS84); required")
+    school: str | None = Field(None, description="Schulnummer of the chosen school; required")
+    grade: int | None = Field(None, ge=1, le=13, description="grade (Klasse / Jahrgangsstufe) of the pupil; required")
+
+
+class SchoolRef(Schema):
+    schulnummer: str
+    name: str
+
+
+class NearestSchoolOut(SchoolRef):
+    length_m: float = Field(description="walking distance to this nearer school of the same type")
+    explanation: str
+
+
+class LatLon(Schema):
+    lat: float
+    lon: float
+
+
+class LineString(Schema):
+    type: str = "LineString"
+    coordinates: list[tuple[float, float]] = Field(description="[lon, lat] pairs (GeoJSON order)")
+
+
+class SchoolRouteOut(Schema):
+    length_m: float = Field(description="shortest footpath, one way, from the given point (§ 7 SchfkVO NRW)")
+    threshold_m: int = Field(description="the footpath must be longer than this (§ 5 (2) SchfkVO NRW)")
+    margin_m: float = Field(description="length_m - threshold_m")
+    eligible: bool
+    explanation: str
+    legal_basis: str
+    school: SchoolRef
+    geometry: LineString
+    start: LatLon = Field(description="the given point snapped onto the nearest walkable way")
+    nearest_school: NearestSchoolOut | None = Field(None, description="a nearer school of the same type (§ 9)")
+
+
+def _english() -> bool:
+    return (get_language() or "de").startswith("en")
+
+
+def _message(error: RoutingError) -> str:
+    return error.english if _english() else error.german
+
+
+@router.get(
+    "/municipalities/{municipality_slug}/school-route",
+    response=SchoolRouteOut,
+    summary="Walking route to a school and free school transport (SchfkVO NRW)",
+)
+def get_school_route(request: HttpRequest, municipality_slug: str, query: Query[SchoolRouteQuery]) -> dict[str, object]:
+    municipality = request.municipality  # type: ignore[attr-defined]
+    network = street_network_get(municipality=municipality)
+    if network is None:
+        raise HttpError(
+            404,
+            _(
+                "Für %(name)s ist noch kein Straßennetz importiert. Die Verwaltung kann es mit "
+                "„rathaus import-streets DATEI --municipality %(slug)s“ aus einem OpenStreetMap-Auszug importieren."
+            )
+            % {"name": municipality.name, "slug": municipality.slug},
+        )
+    if query.lat is None or query.lon is None or query.school is None or query.grade is None:
+        missing = [name for name, value in query.dict().items() if value is None]
+        raise HttpError(422, _("Es fehlen die Angaben: %(fields)s.") % {"fields": ", ".join(missing)})
+    school = School.objects.filter(municipality=municipality, schulnummer=query.school).first()
+    if school is None:
+        raise HttpError(
+            404, _("Eine Schule mit der Schulnummer %(number)s gibt es hier nicht.") % {"number": query.school}
+        )
+    try:
+        graph = street_network_graph(network)
+        result = school_route(graph=graph, school=school, start=(query.lat, query.lon), grade=query.grade)
+    except ValueError as error:  # the grade does not exist at this Schulform
+        german, _separator, english = str(error).partition(" / ")
+        raise HttpError(422, english if _english() and english else german) from None
+    except GraphFileError as error:
+        raise HttpError(503, _message(error)) from None
+    except RoutingError as error:
+        raise HttpError(422, _message(error)) from None
+    route, eligibility = result.route, result.eligibility
+    nearest = None
+    if result.nearest is not None:
+        check = nearest_school_check(chosen_distance_m=route.length_m, nearest_distance_m=result.nearest.length_m)
+        nearest = {
+            "schulnummer": result.nearest.school.schulnummer,
+            "name": result.nearest.school.name,
+            "length_m": result.nearest.length_m,
+            "explanation": check.explanation_en if _english() else check.explanation_de,
+        }
+    return {
+        "length_m": route.length_m,
+        "threshold_m": eligibility.threshold_m,
+        "margin_m": eligibility.margin_m,
+        "eligible": eligibility.eligible,
+        "explanation": eligibility.explanation_en if _english() else eligibility.explanation_de,
+        "legal_basis": eligibility.legal_basis,
+        "school": {"schulnummer": school.schulnummer, "name": school.name},
+        "geometry": {"type": "LineString", "coordinates": [(lon, lat) for lat, lon in route.coordinates]},
+        "start": {"lat": route.start.lat, "lon": route.start.lon},
+        "nearest_school": nearest,
+    }

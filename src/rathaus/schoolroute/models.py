@@ -39,3 +39,24 @@ class School(TenantModel):
     def address(self) -> str:
         street = f"{self.street} {self.house_number}".strip()
         return f"{street}, {self.postal_code} {self.city}"
+
+
+class StreetNetwork(TenantModel):
+    """The walking network of a municipality, imported from OpenStreetMap (`rathaus import-streets`).
+
+    The graph itself lives in `settings.GRAPH_DIR / graph_file` (a `rathaus.routing.Graph` .npz).
+    """
+
+    graph_file = models.CharField(_("Graphdatei"), max_length=200)
+    source_name = models.CharField(_("Quelldatei"), max_length=300)
+    imported_at = models.DateTimeField(_("Importiert am"))
+    node_count = models.PositiveIntegerField(_("Knoten"))
+    edge_count = models.PositiveIntegerField(_("Kanten"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["municipality"], name="street_network_one_per_municipality")]
+        verbose_name = _("Straßennetz")
+        verbose_name_plural = _("Straßennetze")
+
+    def __str__(self) -> str:
+        return f"{self.source_name} ({self.node_count} / {self.edge_count})"

@@ -1,17 +1,22 @@
-"""Writes of the school route app: importing the NRW school list."""
+"""Writes of the school route app: importing the NRW school list and a street network."""
 
 from __future__ import annotations
 
 import csv
 import io
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from rathaus.municipalities.models import Municipality
+from rathaus.routing import Graph
 from rathaus.schoolroute.eligibility import Schulform
-from rathaus.schoolroute.models import School
+from rathaus.schoolroute.models import School, StreetNetwork
 
 # Columns of the NRW school list (IT.NRW "AS_BS_Verzeichnis") that the import reads.
 COL_SCHULNUMMER = "Schulnummer"
@@ -160,3 +165,29 @@ def schools_import(*, municipality: Municipality, rows: Iterable[tuple[int, Mapp
         school.save(update_fields=changed)
         report.updated += 1
     return report
+
+
+def street_network_import(*, municipality: Municipality, path: str | os.PathLike[str]) -> StreetNetwork:
+    """Build the walking graph from an OSM file and make it the municipality's street network.
+
+    Reads .osm, .osm.gz, .osm.bz2, .osm.pbf or Overpass GeoJSON; a bad file raises
+    `rathaus.routing.OsmImportError` and leaves the current network untouched. The graph is
+    written atomically to `settings.GRAPH_DIR / <slug>.npz`, then the row is created or updated.
+    """
+    source = Path(path)
+    graph = Graph.from_osm(source)
+    graph_dir = Path(settings.GRAPH_DIR)
+    graph_dir.mkdir(parents=True, exist_ok=True)
+    graph_file = f"{municipality.slug}.npz"
+    graph.save(graph_dir / graph_file)
+    network, _ = StreetNetwork.all_tenants.update_or_create(
+        municipality=municipality,
+        defaults={
+            "graph_file": graph_file,
+            "source_name": source.name,
+            "imported_at": timezone.now(),
+            "node_count": graph.node_count,
+            "edge_count": graph.edge_count,
+        },
+    )
+    return network
