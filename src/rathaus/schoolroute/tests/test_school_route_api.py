@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from rathaus.core.demo import demo_load
-from rathaus.routing import Graph
+from rathaus.routing import Graph, NoRouteError
 from rathaus.routing._geometry import geodesic_length
 from rathaus.schoolroute.models import School, StreetNetwork
 
@@ -189,3 +189,13 @@ def test_the_import_command_refuses_bad_input(demo: None, tmp_path: Path) -> Non
     with pytest.raises(CommandError):
         call_command("import-streets", str(broken), "--municipality", "soest")
     assert not StreetNetwork.all_tenants.filter(municipality__slug="soest").exists()
+
+
+def test_an_unreachable_school_is_a_422(client: Client, demo: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_route(*args: object, **kwargs: object) -> None:
+        raise NoRouteError("Zwischen Start und Ziel gibt es keinen zusammenhängenden Fußweg.", "No route.")
+
+    monkeypatch.setattr(Graph, "route", no_route)
+    response = ask(client)
+    assert response.status_code == 422
+    assert response.json()["detail"] == "Zwischen Start und Ziel gibt es keinen zusammenhängenden Fußweg."
