@@ -129,3 +129,12 @@ def test_dates_read_day_first_in_english_and_german(soest: Municipality) -> None
     assert "21. November 2026" in client.get("/soest/barrierefreiheit/").content.decode()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert "21 November 2026" in client.get("/soest/barrierefreiheit/").content.decode()
+
+
+@pytest.mark.django_db
+def test_allauth_pages_use_our_words_for_logging_in() -> None:
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = client.get("/konto/login/").content.decode()
+    assert "Log in" in body
+    assert "Sign In" not in body
