@@ -93,7 +93,7 @@ def test_entries_cannot_be_changed_or_deleted_through_the_model(chain: list[Audi
 
 @pytest.mark.django_db
 def test_verify_names_an_unknown_municipality() -> None:
-    with pytest.raises(CommandError, match="No municipality with the slug 'atlantis'"):
+    with pytest.raises(CommandError, match="There is no municipality 'atlantis'"):
         call_command("audit", "verify", "--municipality", "atlantis")
 
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from rathaus.municipalities.models import Municipality
+from rathaus.municipalities.selectors import municipality_for_command
 from rathaus.records.models import AuditEvent
 from rathaus.records.services import audit_verify
 
@@ -18,11 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--municipality", metavar="SLUG", help="only this municipality")
 
     def handle(self, *args: Any, action: str, municipality: str | None, **options: Any) -> None:
-        scope = None
-        if municipality:
-            scope = Municipality.objects.filter(slug=municipality).first()
-            if scope is None:
-                raise CommandError(f"No municipality with the slug {municipality!r}.")
+        scope = municipality_for_command(municipality) if municipality else None
         breaks = audit_verify(municipality=scope)
         if breaks:
             for chain_break in breaks:

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from rathaus.municipalities.models import Municipality
+from rathaus.municipalities.selectors import municipality_for_command
 from rathaus.schoolroute.services import SchoolFileError, schools_import, schools_read_csv
 
 
@@ -17,10 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--municipality", required=True, help="slug of the municipality, e.g. soest")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        slug = options["municipality"]
-        municipality = Municipality.objects.filter(slug=slug).first()
-        if municipality is None:
-            raise CommandError(f"Die Kommune {slug!r} gibt es nicht. / There is no municipality {slug!r}.")
+        municipality = municipality_for_command(options["municipality"])
         path = Path(options["csv"])
         try:
             text = path.read_text(encoding="utf-8")

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from rathaus.municipalities.models import Municipality
+from rathaus.municipalities.selectors import municipality_for_command
 from rathaus.routing import RoutingError
 from rathaus.schoolroute.services import street_network_import
 
@@ -21,10 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--municipality", required=True, help="slug of the municipality, e.g. muenster")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        slug = options["municipality"]
-        municipality = Municipality.objects.filter(slug=slug).first()
-        if municipality is None:
-            raise CommandError(f"Die Kommune {slug!r} gibt es nicht. / There is no municipality {slug!r}.")
+        municipality = municipality_for_command(options["municipality"])
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"Die Datei {path} gibt es nicht. / The file {path} does not exist.")
