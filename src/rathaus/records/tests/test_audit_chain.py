@@ -145,3 +145,14 @@ def test_clerks_do_not_see_the_log(clerk_of_soest: User, chain: list[AuditEvent]
     client = Client()
     client.force_login(clerk_of_soest)
     assert client.get("/soest/verwaltung/protokoll/").status_code == 403
+
+
+def test_checking_only_the_newest_entries_leaves_older_ones_to_the_full_check(
+    chain: list[AuditEvent], soest: Municipality
+) -> None:
+    AuditEvent.all_tenants.filter(pk=chain[0].pk).update(data={"n": 99})
+    assert audit_verify(municipality=soest, newest=3) == []
+    assert [b.sequence for b in audit_verify(municipality=soest)] == [1]
+
+    AuditEvent.all_tenants.filter(pk=chain[3].pk).update(data={"n": 99})
+    assert [b.sequence for b in audit_verify(municipality=soest, newest=3)] == [4]
