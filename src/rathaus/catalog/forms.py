@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rathaus.catalog.models import Service
 from rathaus.catalog.search import MAX_QUERY_LENGTH, clean_query
 from rathaus.municipalities.models import Department
+from rathaus.procedures import registry
 
 
 class SearchField(forms.CharField):
@@ -42,6 +43,7 @@ class ServiceForm(forms.ModelForm[Service]):
             "department",
             "channel",
             "external_url",
+            "procedure_key",
         ]
         widgets = {
             "synonyms": forms.Textarea(attrs={"rows": 3}),
@@ -56,6 +58,9 @@ class ServiceForm(forms.ModelForm[Service]):
         super().__init__(*args, **kwargs)
         # Querysets built at import time carry no tenant filter: build this one per request.
         self.fields["department"].queryset = Department.objects.all()  # type: ignore[attr-defined]
+        self.fields["procedure_key"].widget = forms.Select(
+            choices=[("", _("Kein Online-Verfahren")), *registry.choices()]
+        )
 
     def clean_leika_key(self) -> str:
         key: str = self.cleaned_data["leika_key"]
@@ -72,4 +77,7 @@ class ServiceForm(forms.ModelForm[Service]):
         data = super().clean() or {}
         if data.get("channel") == Service.Channel.EXTERNAL and not data.get("external_url"):
             self.add_error("external_url", _("Bitte die Adresse des Online-Dienstes angeben."))
+        procedure_key = data.get("procedure_key")
+        if procedure_key and procedure_key not in dict(registry.choices()):
+            self.add_error("procedure_key", _("Dieses Online-Verfahren gibt es nicht."))
         return data

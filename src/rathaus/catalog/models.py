@@ -35,6 +35,8 @@ class Service(TenantModel):
     )
     channel = models.CharField(_("So wird es erledigt"), max_length=20, choices=Channel.choices)
     external_url = models.URLField(_("Adresse des Online-Dienstes"), blank=True)
+    # The procedure of the application engine behind "Online beantragen" (a key of the registry).
+    procedure_key = models.CharField(_("Online-Verfahren"), max_length=60, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -38,6 +38,7 @@ MUNICIPALITIES: list[dict[str, Any]] = [
     {
         "ags": "05974040",
         "slug": "soest",
+        "reference_prefix": "SO",
         "name": "Stadt Soest",
         "kind": Municipality.Kind.CITY,
         "street": "Am Vreithof 8",
@@ -54,6 +55,7 @@ MUNICIPALITIES: list[dict[str, Any]] = [
     {
         "ags": "05974028",
         "slug": "lippstadt",
+        "reference_prefix": "LP",
         "name": "Stadt Lippstadt",
         "kind": Municipality.Kind.CITY,
         "street": "Ostwall 1",
@@ -69,6 +71,7 @@ MUNICIPALITIES: list[dict[str, Any]] = [
     {
         "ags": "05962024",
         "slug": "iserlohn",
+        "reference_prefix": "IS",
         "name": "Stadt Iserlohn",
         "kind": Municipality.Kind.CITY,
         "street": "Schillerplatz 7",
@@ -84,6 +87,7 @@ MUNICIPALITIES: list[dict[str, Any]] = [
     {
         "ags": "05974000",
         "slug": "kreis-soest",
+        "reference_prefix": "KSO",
         "name": "Kreis Soest",
         "kind": Municipality.Kind.DISTRICT,
         "street": "Hoher Weg 1–3",
@@ -99,6 +103,7 @@ MUNICIPALITIES: list[dict[str, Any]] = [
     {
         "ags": "05515000",
         "slug": "muenster",
+        "reference_prefix": "MS",
         "name": "Stadt Münster",
         "kind": Municipality.Kind.CITY,
         "street": "Klemensstraße 10",

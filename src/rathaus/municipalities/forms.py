@@ -40,6 +40,7 @@ class MunicipalitySettingsForm(forms.ModelForm[Municipality]):
             "opening_hours_en",
             "logo",
             "colour",
+            "reference_prefix",
             "legal_representative",
             "supervisory_authority",
             "privacy_officer",

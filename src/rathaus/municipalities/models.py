@@ -1,3 +1,4 @@
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -26,6 +27,13 @@ class Municipality(models.Model):
     opening_hours = models.TextField(_("Öffnungszeiten"), blank=True, help_text=_("Eine Zeile je Tag"))
     opening_hours_en = models.TextField(_("Öffnungszeiten (Englisch)"), blank=True)
     logo = models.FileField(_("Wappen oder Logo"), upload_to="logos/", blank=True)
+    # The letters in front of every reference number (Aktenzeichen), e.g. "SO" in SO-2026-000123.
+    reference_prefix = models.CharField(
+        _("Kürzel für Aktenzeichen"),
+        max_length=5,
+        default="RH",
+        validators=[RegexValidator(r"^[A-Z]{1,5}$", _("Ein bis fünf Großbuchstaben, z. B. SO."))],
+    )
     colour = models.CharField(_("Farbe"), max_length=7, default="#004b87", validators=[validate_colour])
     legal_representative = models.CharField(_("Vertreten durch"), max_length=200)
     supervisory_authority = models.CharField(_("Aufsichtsbehörde"), max_length=200, blank=True)

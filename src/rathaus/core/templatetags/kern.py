@@ -14,6 +14,7 @@ def kern_field(field: BoundField, hint: str = "") -> dict[str, Any]:
     widget = field.field.widget
     is_check = isinstance(widget, forms.CheckboxInput)
     is_select = isinstance(widget, forms.Select)
+    is_choice_list = isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
     describedby = []
     help_text = hint or field.help_text
     if help_text:
@@ -34,6 +35,14 @@ def kern_field(field: BoundField, hint: str = "") -> dict[str, Any]:
         attrs["aria-describedby"] = " ".join(describedby)
     if field.errors:
         attrs["aria-invalid"] = "true"
+    if is_choice_list:
+        return {
+            "field": field,
+            "is_choice_list": True,
+            "is_radio": isinstance(widget, forms.RadioSelect),
+            "hint": help_text,
+            "describedby": " ".join(describedby),
+        }
     return {
         "field": field,
         "widget_html": SafeString(field.as_widget(attrs=attrs)),

@@ -1,0 +1,205 @@
+"""Cases (Vorgänge): what an application becomes once submitted, and everything around it.
+
+A case belongs to one municipality and one procedure. Its documents live in the electronic file
+(`records.Document`); every change is also written to the municipality's audit chain.
+"""
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rathaus.municipalities.tenancy import TenantModel
+
+
+class Case(TenantModel):
+    class Payment(models.TextChoices):
+        NONE = "none", _("Keine Gebühr")
+        OPEN = "open", _("Offen")
+        PAID = "paid", _("Bezahlt")
+        CANCELLED = "cancelled", _("Abgebrochen")
+        FAILED = "failed", _("Fehlgeschlagen")
+
+    reference = models.CharField(_("Aktenzeichen"), max_length=32)
+    procedure_key = models.CharField(_("Verfahren"), max_length=60)
+    service = models.ForeignKey(
+        "catalog.Service", null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
+    )
+    department = models.ForeignKey(
+        "municipalities.Department", on_delete=models.PROTECT, related_name="cases", verbose_name=_("Fachbereich")
+    )
+    subject = models.CharField(_("Betreff"), max_length=200)
+    status = models.CharField(_("Status"), max_length=40)
+    answers: models.JSONField[Any] = models.JSONField(_("Angaben"), default=dict)
+    context: models.JSONField[Any] = models.JSONField(default=dict)
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
+    )
+    applicant_name = models.CharField(_("Name"), max_length=200)
+    # Lower-cased name for the queue's search; kept next to the name so the index can serve it.
+    applicant_name_search = models.CharField(max_length=200, db_index=False)
+    applicant_email = models.EmailField(_("E-Mail-Adresse"))
+    language = models.CharField(max_length=8, default="de")
+    # SHA-256 of the secret status link: whoever holds the link may open the case without an account.
+    access_token_hash = models.CharField(max_length=64, unique=True)
+    idempotency_key = models.UUIDField()
+    fee = models.DecimalField(_("Gebühr"), max_digits=10, decimal_places=2, default=0)
+    payment_status = models.CharField(_("Zahlung"), max_length=12, choices=Payment.choices, default=Payment.NONE)
+    payment_provider = models.CharField(max_length=20, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_cases",
+        verbose_name=_("Bearbeitet von"),
+    )
+    submitted_at = models.DateTimeField(_("Eingegangen am"))
+    due_at = models.DateTimeField(_("Zu entscheiden bis"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("Abgeschlossen am"), null=True, blank=True)
+    retention_until = models.DateTimeField(_("Aufzubewahren bis"), null=True, blank=True)
+    legal_hold = models.BooleanField(_("Löschsperre"), default=False)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "reference"], name="case_unique_reference"),
+            models.UniqueConstraint(fields=["municipality", "idempotency_key"], name="case_unique_idempotency_key"),
+        ]
+        indexes = [
+            # The clerk's queue: one department's cases by status, newest first.
+            models.Index(fields=["municipality", "department", "status", "submitted_at"], name="case_queue"),
+            models.Index(fields=["municipality", "department", "submitted_at"], name="case_queue_all"),
+            models.Index(fields=["municipality", "assigned_to", "status"], name="case_assigned"),
+            models.Index(fields=["municipality", "due_at"], name="case_due"),
+            models.Index(fields=["municipality", "applicant_name_search"], name="case_name"),
+            models.Index(fields=["applicant", "submitted_at"], name="case_applicant"),
+            models.Index(fields=["retention_until"], name="case_retention"),
+        ]
+        verbose_name = _("Vorgang")
+        verbose_name_plural = _("Vorgänge")
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+
+class CaseEvent(TenantModel):
+    """An entry of the case's timeline as the applicant sees it (the audit chain is the full record)."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("Eingegangen")
+        STATUS = "status", _("Status geändert")
+        REQUEST = "request", _("Unterlagen nachgefordert")
+        UPLOAD = "upload", _("Unterlagen nachgereicht")
+        NOTICE = "notice", _("Bescheid")
+        MESSAGE = "message", _("Nachricht")
+        PAYMENT = "payment", _("Zahlung")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    status = models.CharField(max_length=40, blank=True)
+    text = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+
+class Message(TenantModel):
+    """A postbox message between the applicant and the administration."""
+
+    class Direction(models.TextChoices):
+        TO_APPLICANT = "out", _("An Antragstellende")
+        FROM_APPLICANT = "in", _("Von Antragstellenden")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    subject = models.CharField(_("Betreff"), max_length=200)
+    body = models.TextField(_("Nachricht"))
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["case", "created_at"], name="message_case")]
+
+
+class Note(TenantModel):
+    """An internal note on a case: never shown to the applicant."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    text = models.TextField(_("Notiz"))
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+
+class DocumentRequest(TenantModel):
+    """Documents a clerk asked the applicant for, with a deadline."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="document_requests")
+    text = models.TextField(_("Welche Unterlagen fehlen?"))
+    due_on = models.DateField(_("Frist"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField()
+    fulfilled_at = models.DateTimeField(null=True, blank=True)
+    # The state the case returns to once the documents are in.
+    resume_status = models.CharField(max_length=40)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+
+class ReferenceCounter(TenantModel):
+    """The last number handed out per municipality and year, for readable reference numbers."""
+
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["municipality", "year"], name="reference_counter_unique_year")]
+
+
+class Draft(TenantModel):
+    """An application being filled in. Anonymous drafts belong to the browser session that holds
+    their token; logged-in people can leave and resume theirs from "Meine Anträge"."""
+
+    token = models.UUIDField(default=uuid.uuid4, unique=True)
+    procedure_key = models.CharField(max_length=60)
+    service = models.ForeignKey("catalog.Service", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="drafts"
+    )
+    answers: models.JSONField[Any] = models.JSONField(default=dict)
+    context: models.JSONField[Any] = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+
+
+class Upload(TenantModel):
+    """A file uploaded while filling in a draft; it becomes a document of the case at submit."""
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="uploads")
+    field = models.CharField(max_length=80)
+    file = models.FileField(upload_to="uploads/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=80)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)

@@ -1,0 +1,30 @@
+from django.urls import URLPattern, path
+
+from rathaus.cases import views
+
+public_patterns: list[URLPattern] = [
+    path("antrag/<slug:procedure_key>/", views.application_start, name="application_start"),
+    path("antrag/entwurf/<uuid:draft_token>/pruefen/", views.application_review, name="application_review"),
+    path("antrag/entwurf/<uuid:draft_token>/verwerfen/", views.application_discard, name="application_discard"),
+    path("antrag/entwurf/<uuid:draft_token>/<slug:step_key>/", views.application_step, name="application_step"),
+    path("antrag/eingegangen/<str:reference>/", views.application_done, name="application_done"),
+    path("antrag/eingegangen/<str:reference>/bezahlen/", views.case_pay, name="case_pay"),
+    path("meine-antraege/", views.my_cases, name="my_cases"),
+    path("meine-antraege/<str:reference>/", views.case_page, name="my_case"),
+    path(
+        "meine-antraege/<str:reference>/schritt/<slug:transition_key>/",
+        views.case_applicant_transition,
+        name="my_case_transition",
+    ),
+    path("meine-antraege/<str:reference>/dokument/<int:document_id>/", views.case_document, name="my_case_document"),
+    path("vorgang/<str:token>/", views.case_page, name="case_status"),
+    path(
+        "vorgang/<str:token>/schritt/<slug:transition_key>/",
+        views.case_applicant_transition,
+        name="case_status_transition",
+    ),
+    path("vorgang/<str:token>/dokument/<int:document_id>/", views.case_document, name="case_status_document"),
+]
+
+# The clerks' side (work queue, electronic file) lives in `backoffice.py`.
+backoffice_patterns: list[URLPattern] = []
