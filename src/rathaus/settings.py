@@ -104,6 +104,8 @@ DATA_DIR = env_path("RATHAUS_DATA_DIR", PROJECT_DIR / "var")
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = read_secret_key(DATA_DIR)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
+# The portal's public address, for links in e-mails (status links, postbox notices).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
@@ -129,7 +131,10 @@ INSTALLED_APPS = [
     "rathaus.accounts",
     "rathaus.catalog",
     "rathaus.records",
+    "rathaus.procedures",
+    "rathaus.cases",
     "rathaus.schoolroute",
+    "rathaus.payments",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
@@ -277,9 +278,7 @@ def _after_submit(case: Case, token: str) -> None:
 
 
 def _site_url() -> str:
-    from django.conf import settings
-
-    return str(getattr(settings, "SITE_URL", "http://127.0.0.1:8000")).rstrip("/")
+    return str(settings.SITE_URL)
 
 
 def _notify_applicant(case: Case, subject: str) -> None:
