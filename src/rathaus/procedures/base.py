@@ -53,7 +53,12 @@ class Step:
     condition: Callable[[Answers], bool] | None = None
 
     def applies(self, answers: Answers) -> bool:
-        return self.condition is None or self.condition(answers)
+        if self.condition is None:
+            return True
+        try:
+            return self.condition(answers)
+        except (KeyError, TypeError):
+            return False  # the answers the condition reads are not given yet
 
 
 @dataclass(frozen=True)

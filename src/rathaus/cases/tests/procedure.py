@@ -47,7 +47,10 @@ class TestPermit(Procedure):
     steps = (
         Step("person", "Antragsteller", PersonForm),
         Step(
-            "represented", "Vertretene Person", RepresentedForm, condition=lambda a: a["person"].get("on_behalf", False)
+            "represented",
+            "Vertretene Person",
+            RepresentedForm,
+            condition=lambda a: a.get("person", {}).get("on_behalf", False),
         ),
         Step("request", "Antrag", RequestForm),
     )
