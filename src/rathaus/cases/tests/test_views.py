@@ -173,7 +173,7 @@ def test_the_applicant_reads_the_postbox_and_uploads_into_the_same_case(
     receipt = Document.objects.get(case=case, kind=Document.Kind.RECEIPT)
     download = client.get(f"{page_url}dokument/{receipt.pk}/")
     assert download.status_code == 200
-    assert b"".join(download.streaming_content).startswith(b"%PDF")  # type: ignore[arg-type]
+    assert b"".join(download.streaming_content).startswith(b"%PDF")  # type: ignore[attr-defined]
 
     empty = client.post(page_url, {"body": ""})
     assert empty.status_code == 422
