@@ -104,13 +104,15 @@ DATA_DIR = env_path("RATHAUS_DATA_DIR", PROJECT_DIR / "var")
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = read_secret_key(DATA_DIR)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # The portal's public address, for links in e-mails (status links, postbox notices).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # Behind TLS (production) cookies are marked secure and browsers are told to stay on HTTPS.
 HTTPS = env_bool("HTTPS", False)
+# The stand-in for a hosted payment page (ePayBL) that lets anyone "pay" without money: on for
+# development and the demo, off by default in production (HTTPS on).
+PAYMENT_TEST_PROVIDER = env_bool("PAYMENT_TEST_PROVIDER", not HTTPS)
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
