@@ -161,11 +161,16 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "rathaus.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "rathaus.municipalities.middleware.TenantMiddleware",
 ]
+
+# The largest request body accepted at all (uploads included); each procedure sets its own,
+# smaller limits per file.
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 60 * 1024 * 1024)
 
 ROOT_URLCONF = "rathaus.urls"
 WSGI_APPLICATION = "rathaus.wsgi.application"
