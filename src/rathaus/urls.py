@@ -6,6 +6,7 @@ from rathaus.api.urls import api
 from rathaus.catalog import views as catalog_views
 from rathaus.core import views as core_views
 from rathaus.municipalities import views as municipality_views
+from rathaus.payments import urls as payment_urls
 from rathaus.records import views as record_views
 
 backoffice_patterns: list[URLPattern | URLResolver] = [
@@ -32,6 +33,7 @@ municipality_patterns: list[URLPattern | URLResolver] = [
     path("barrierefreiheit/", municipality_views.accessibility, name="accessibility"),
     path("barrierefreiheit/danke/", municipality_views.accessibility_thanks, name="accessibility_thanks"),
     path("verwaltung/", include((backoffice_patterns, "backoffice"))),
+    *payment_urls.public_patterns,
 ]
 
 urlpatterns = [

@@ -5,7 +5,7 @@ too; a route whose parameters this test cannot fill fails the test until it is t
 """
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import pytest
@@ -17,6 +17,7 @@ from rathaus.accounts.models import Membership
 from rathaus.catalog.models import Service
 from rathaus.municipalities.models import AccessibilityFeedback, Department, Municipality
 from rathaus.municipalities.tenancy import NO_TENANT, tenant_context
+from rathaus.payments.models import Payment
 from rathaus.testing import make_department, make_service, make_staff
 
 SECRET_NAME = "Soester Geheimleistung"
@@ -59,25 +60,35 @@ def tenant_routes() -> list[Route]:
 
 
 @pytest.fixture
-def soest_objects(soest: Municipality) -> dict[str, int]:
+def soest_objects(soest: Municipality) -> dict[str, int | str]:
     department = make_department(soest, key="geheimamt", name=SECRET_DEPARTMENT)
     soest_clerk = make_staff(soest, "geheim@soest.example")
     service = make_service(soest, leika_key="99000000000001", name=SECRET_NAME, synonyms="Geheim")
     feedback = AccessibilityFeedback.all_tenants.create(municipality=soest, message=SECRET_FEEDBACK)
+    payment = Payment.all_tenants.create(
+        municipality=soest,
+        reference="SO-2026-000001",
+        purpose=SECRET_NAME,
+        amount=26,
+        provider="test",
+        return_url="/soest/",
+    )
     return {
         "service_id": service.pk,
         "feedback_id": feedback.pk,
         "department_id": department.pk,
         "membership_id": Membership.all_tenants.get(user=soest_clerk).pk,
+        "payment_token": payment.token,
     }
 
 
-def _soest_state(soest_objects: dict[str, int]) -> tuple[object, ...]:
+def _soest_state(soest_objects: Mapping[str, int | str]) -> tuple[object, ...]:
     return (
         Service.all_tenants.get(pk=soest_objects["service_id"]).name,
         Department.all_tenants.get(pk=soest_objects["department_id"]).name,
         Membership.all_tenants.filter(pk=soest_objects["membership_id"]).exists(),
         AccessibilityFeedback.all_tenants.filter(pk=soest_objects["feedback_id"]).exists(),
+        Payment.all_tenants.get(token=soest_objects["payment_token"]).status,
     )
 
 
