@@ -1,6 +1,7 @@
 from django.urls import URLPattern, path
 
 from rathaus.cases import views
+from rathaus.records import views as record_views
 
 public_patterns: list[URLPattern] = [
     path("antrag/<slug:procedure_key>/", views.application_start, name="application_start"),
@@ -27,4 +28,6 @@ public_patterns: list[URLPattern] = [
 ]
 
 # The clerks' side (work queue, electronic file) lives in `backoffice.py`.
-backoffice_patterns: list[URLPattern] = []
+backoffice_patterns: list[URLPattern] = [
+    path("vorgaenge/<int:case_id>/export/", record_views.backoffice_case_export, name="case_export"),
+]
