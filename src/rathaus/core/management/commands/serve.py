@@ -1,14 +1,40 @@
 """`rathaus serve`: the production server (gunicorn), static files served by WhiteNoise."""
 
+import logging
 import subprocess
 import sys
+import threading
 from argparse import ArgumentParser
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
 from gunicorn.app.base import BaseApplication
+
+logger = logging.getLogger(__name__)
+
+RETENTION_INTERVAL = timedelta(days=1)
+
+
+def _retention_enqueue() -> None:
+    from rathaus.records.tasks import retention_run
+
+    try:
+        retention_run.enqueue()
+    except Exception:
+        logger.exception("Could not queue the retention run; trying again in %s.", RETENTION_INTERVAL)
+    finally:
+        # No connection stays open in this thread while gunicorn forks its workers.
+        connections.close_all()
+
+
+def _retention_schedule(stop: threading.Event) -> None:
+    """Queues the retention run every day while the server runs; the task worker does the work."""
+    while not stop.wait(RETENTION_INTERVAL.total_seconds()):
+        _retention_enqueue()
 
 
 class _Server(BaseApplication):  # type: ignore[misc]
@@ -51,6 +77,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Rathaus serves on http://{host}:{port}/ (Ctrl+C stops it)")
         # One task worker beside the web server, so that mails go out on a single machine too.
         worker = None if no_worker else subprocess.Popen([sys.executable, "-m", "rathaus", "worker"])  # noqa: S603
+        # Retention once at start and then daily, so that a single machine needs no cron job.
+        _retention_enqueue()
+        stop_schedule = threading.Event()
+        threading.Thread(target=_retention_schedule, args=(stop_schedule,), name="retention", daemon=True).start()
         try:
             _Server(
                 {
@@ -64,6 +94,7 @@ class Command(BaseCommand):
                 }
             ).run()
         finally:
+            stop_schedule.set()
             if worker is not None:
                 worker.terminate()
                 worker.wait(timeout=10)
