@@ -76,7 +76,34 @@ class Case(TenantModel):
             models.Index(fields=["municipality", "department", "submitted_at"], name="case_queue_all"),
             models.Index(fields=["municipality", "assigned_to", "status"], name="case_assigned"),
             models.Index(fields=["municipality", "due_at"], name="case_due"),
-            models.Index(fields=["municipality", "applicant_name_search"], name="case_name"),
+            # Admins look across departments: every case, or one status, newest first.
+            models.Index(fields=["municipality", "submitted_at"], name="case_submitted"),
+            models.Index(fields=["municipality", "status", "submitted_at"], name="case_status"),
+            # Open cases are a small share of all: these partial indexes stay small and serve the everyday
+            # queue in every sort order without reading closed cases.
+            models.Index(
+                fields=["municipality", "submitted_at"], condition=models.Q(closed_at__isnull=True), name="case_open"
+            ),
+            models.Index(
+                fields=["municipality", "department", "submitted_at"],
+                condition=models.Q(closed_at__isnull=True),
+                name="case_open_department",
+            ),
+            models.Index(
+                fields=["municipality", "due_at"], condition=models.Q(closed_at__isnull=True), name="case_open_due"
+            ),
+            models.Index(
+                fields=["municipality", "reference"],
+                condition=models.Q(closed_at__isnull=True),
+                name="case_open_reference",
+            ),
+            # The queue's name search is a prefix match (LIKE 'name%'): PostgreSQL uses an index for it
+            # only with the pattern operator class, whatever the collation. Other databases ignore it.
+            models.Index(
+                fields=["municipality", "applicant_name_search"],
+                name="case_name",
+                opclasses=["int8_ops", "varchar_pattern_ops"],
+            ),
             models.Index(fields=["applicant", "submitted_at"], name="case_applicant"),
             models.Index(fields=["retention_until"], name="case_retention"),
         ]
