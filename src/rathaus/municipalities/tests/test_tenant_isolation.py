@@ -5,6 +5,7 @@ too; a route whose parameters this test cannot fill fails the test until it is t
 """
 
 import re
+import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
@@ -12,8 +13,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from rathaus.accounts.models import Membership
+from rathaus.cases.models import Case
 from rathaus.catalog.models import Service
 from rathaus.municipalities.models import AccessibilityFeedback, Department, Municipality
 from rathaus.municipalities.tenancy import NO_TENANT, tenant_context
@@ -65,6 +68,19 @@ def soest_objects(soest: Municipality) -> dict[str, int | str]:
     soest_clerk = make_staff(soest, "geheim@soest.example")
     service = make_service(soest, leika_key="99000000000001", name=SECRET_NAME, synonyms="Geheim")
     feedback = AccessibilityFeedback.all_tenants.create(municipality=soest, message=SECRET_FEEDBACK)
+    case = Case.all_tenants.create(
+        municipality=soest,
+        reference="SO-2026-000001",
+        procedure_key="test-permit",
+        department=department,
+        subject=SECRET_NAME,
+        status="submitted",
+        applicant_name="Erika Mustermann",
+        applicant_email="erika@example.org",
+        access_token_hash="0" * 64,
+        idempotency_key=uuid.uuid4(),
+        submitted_at=timezone.now(),
+    )
     payment = Payment.all_tenants.create(
         municipality=soest,
         reference="SO-2026-000001",
@@ -76,6 +92,7 @@ def soest_objects(soest: Municipality) -> dict[str, int | str]:
     return {
         "service_id": service.pk,
         "feedback_id": feedback.pk,
+        "case_id": case.pk,
         "department_id": department.pk,
         "membership_id": Membership.all_tenants.get(user=soest_clerk).pk,
         "payment_token": payment.token,
@@ -86,6 +103,7 @@ def _soest_state(soest_objects: Mapping[str, int | str]) -> tuple[object, ...]:
     return (
         Service.all_tenants.get(pk=soest_objects["service_id"]).name,
         Department.all_tenants.get(pk=soest_objects["department_id"]).name,
+        Case.all_tenants.values_list("status", "subject").get(pk=soest_objects["case_id"]),
         Membership.all_tenants.filter(pk=soest_objects["membership_id"]).exists(),
         AccessibilityFeedback.all_tenants.filter(pk=soest_objects["feedback_id"]).exists(),
         Payment.all_tenants.get(token=soest_objects["payment_token"]).status,
