@@ -3,6 +3,7 @@ from django.views.i18n import set_language
 
 from rathaus.accounts import views as account_views
 from rathaus.api.urls import api
+from rathaus.cases import urls as case_urls
 from rathaus.catalog import views as catalog_views
 from rathaus.core import views as core_views
 from rathaus.municipalities import views as municipality_views
@@ -20,6 +21,7 @@ backoffice_patterns: list[URLPattern | URLResolver] = [
     path("leistungen/<int:service_id>/", catalog_views.backoffice_service_edit, name="service_edit"),
     path("fachbereiche/neu/", municipality_views.backoffice_department_edit, name="department_create"),
     path("fachbereiche/<int:department_id>/", municipality_views.backoffice_department_edit, name="department_edit"),
+    *case_urls.backoffice_patterns,
 ]
 
 municipality_patterns: list[URLPattern | URLResolver] = [
@@ -34,6 +36,7 @@ municipality_patterns: list[URLPattern | URLResolver] = [
     path("barrierefreiheit/danke/", municipality_views.accessibility_thanks, name="accessibility_thanks"),
     path("verwaltung/", include((backoffice_patterns, "backoffice"))),
     *payment_urls.public_patterns,
+    *case_urls.public_patterns,
 ]
 
 urlpatterns = [
