@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "rathaus.records",
     "rathaus.procedures",
     "rathaus.cases",
+    "rathaus.jobs",
     "rathaus.schoolroute",
     "rathaus.payments",
     "django.contrib.auth",

@@ -6,6 +6,7 @@ from rathaus.api.urls import api
 from rathaus.cases import urls as case_urls
 from rathaus.catalog import views as catalog_views
 from rathaus.core import views as core_views
+from rathaus.jobs import views as job_views
 from rathaus.municipalities import views as municipality_views
 from rathaus.payments import urls as payment_urls
 from rathaus.records import views as record_views
@@ -21,6 +22,9 @@ backoffice_patterns: list[URLPattern | URLResolver] = [
     path("leistungen/<int:service_id>/", catalog_views.backoffice_service_edit, name="service_edit"),
     path("fachbereiche/neu/", municipality_views.backoffice_department_edit, name="department_create"),
     path("fachbereiche/<int:department_id>/", municipality_views.backoffice_department_edit, name="department_edit"),
+    path("stellen/", job_views.backoffice_job_posting_list, name="job_posting_list"),
+    path("stellen/neu/", job_views.backoffice_job_posting_create, name="job_posting_create"),
+    path("stellen/<int:posting_id>/", job_views.backoffice_job_posting_edit, name="job_posting_edit"),
     *case_urls.backoffice_patterns,
 ]
 
@@ -29,6 +33,8 @@ municipality_patterns: list[URLPattern | URLResolver] = [
     path("leistungen/", catalog_views.service_index, name="service_index"),
     path("leistungen/<int:service_id>/", catalog_views.service_detail, name="service_detail"),
     path("suche/", catalog_views.service_search_page, name="service_search"),
+    path("stellen/", job_views.job_index, name="job_index"),
+    path("stellen/<int:posting_id>/", job_views.job_detail, name="job_detail"),
     path("logo/", municipality_views.logo, name="municipality_logo"),
     path("impressum/", municipality_views.imprint, name="imprint"),
     path("datenschutz/", municipality_views.privacy, name="privacy"),

@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from rathaus.catalog.api import router as catalog_router
+from rathaus.jobs.api import router as jobs_router
 from rathaus.municipalities.api import router as municipalities_router
 from rathaus.schoolroute.api import router as schoolroute_router
 
@@ -23,6 +24,7 @@ api = NinjaAPI(
 api.add_router("", municipalities_router)
 api.add_router("", catalog_router)
 api.add_router("", schoolroute_router)
+api.add_router("", jobs_router)
 
 
 @api.exception_handler(ValidationError)

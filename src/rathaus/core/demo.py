@@ -224,6 +224,9 @@ def demo_load() -> list[DemoLogin]:
             secret = _demo_totp_secret(municipality.slug, role.value)
             _ensure_totp(user, secret)
             logins.append(DemoLogin(municipality.name, str(role.label), email, DEMO_PASSWORD, secret))
+    from rathaus.jobs.demo import jobs_demo_load  # imported here: it builds on this module's helpers
+
+    logins.extend(jobs_demo_load())
     _person(email=CITIZEN_EMAIL, first_name="Robin", last_name="Beispiel")
     logins.append(DemoLogin("–", "Bürgerin/Bürger", CITIZEN_EMAIL, DEMO_PASSWORD, ""))
     return logins

@@ -5,7 +5,9 @@ from allauth.mfa.models import Authenticator
 from django.core.management import call_command
 
 from rathaus.accounts.models import Membership, User
+from rathaus.cases.models import Case
 from rathaus.catalog.models import Service
+from rathaus.jobs.models import JobPosting
 from rathaus.municipalities.models import Department, Municipality
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +21,8 @@ def _counts() -> dict[str, int]:
         "users": User.objects.count(),
         "memberships": Membership.all_tenants.count(),
         "authenticators": Authenticator.objects.count(),
+        "job_postings": JobPosting.all_tenants.count(),
+        "cases": Case.all_tenants.count(),
     }
 
 
@@ -57,5 +61,5 @@ def test_demo_staff_have_distinct_totp_secrets() -> None:
     out = StringIO()
     call_command("demo", stdout=out)
     secrets = [line.split("TOTP secret: ")[1] for line in out.getvalue().splitlines() if "TOTP secret: " in line]
-    assert len(secrets) == 10
-    assert len(set(secrets)) == 10
+    assert len(secrets) == 14  # admin and clerk of five municipalities, an HR clerk in each of four towns
+    assert len(set(secrets)) == 14

@@ -18,6 +18,8 @@ from django.utils import timezone
 from rathaus.accounts.models import Membership
 from rathaus.cases.models import Case
 from rathaus.catalog.models import Service
+from rathaus.jobs.models import JobPosting
+from rathaus.jobs.tests.conftest import make_posting
 from rathaus.municipalities.models import AccessibilityFeedback, Department, Municipality
 from rathaus.municipalities.tenancy import NO_TENANT, tenant_context
 from rathaus.payments.models import Payment
@@ -89,6 +91,7 @@ def soest_objects(soest: Municipality) -> dict[str, int | str]:
         provider="test",
         return_url="/soest/",
     )
+    posting = make_posting(soest, department=department, title=SECRET_NAME)
     return {
         "service_id": service.pk,
         "feedback_id": feedback.pk,
@@ -96,6 +99,7 @@ def soest_objects(soest: Municipality) -> dict[str, int | str]:
         "department_id": department.pk,
         "membership_id": Membership.all_tenants.get(user=soest_clerk).pk,
         "payment_token": payment.token,
+        "posting_id": posting.pk,
     }
 
 
@@ -107,6 +111,7 @@ def _soest_state(soest_objects: Mapping[str, int | str]) -> tuple[object, ...]:
         Membership.all_tenants.filter(pk=soest_objects["membership_id"]).exists(),
         AccessibilityFeedback.all_tenants.filter(pk=soest_objects["feedback_id"]).exists(),
         Payment.all_tenants.get(token=soest_objects["payment_token"]).status,
+        JobPosting.all_tenants.values_list("title", "published", "deadline").get(pk=soest_objects["posting_id"]),
     )
 
 
