@@ -21,6 +21,12 @@ def tasks_run_at_once(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def media_in_tmp(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Uploaded and generated files (documents, receipts, logos) go to a temporary folder, not var/."""
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+
+
+@pytest.fixture(autouse=True)
 def graphs_in_tmp(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Street network graphs (imported by the demo, among others) go to a temporary folder, not var/."""
     settings.GRAPH_DIR = tmp_path_factory.getbasetemp() / "graphs"

@@ -16,6 +16,7 @@ def _form(municipality: Municipality, **changes: str) -> dict[str, str]:
         "opening_hours": municipality.opening_hours,
         "opening_hours_en": "",
         "colour": municipality.colour,
+        "reference_prefix": municipality.reference_prefix,
         "legal_representative": municipality.legal_representative,
         "supervisory_authority": "",
         "privacy_officer": "",
@@ -51,3 +52,13 @@ def test_clerk_may_not_change_the_municipality(clerk_of_soest: User, soest: Muni
     assert response.status_code == 403
     soest.refresh_from_db()
     assert soest.city == "Soest"
+
+
+def test_the_admin_sets_the_prefix_of_reference_numbers(admin_client: Client, soest: Municipality) -> None:
+    response = admin_client.post("/soest/verwaltung/kommune/", _form(soest, reference_prefix="so"))
+    assert response.status_code == 200
+    assert "Ein bis fünf Großbuchstaben" in response.content.decode()
+    response = admin_client.post("/soest/verwaltung/kommune/", _form(soest, reference_prefix="SOE"))
+    assert response.status_code == 302
+    soest.refresh_from_db()
+    assert soest.reference_prefix == "SOE"
