@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.procedures.base import AttachmentRule
 from rathaus.procedures.fields import AttachmentField
 
 
@@ -35,8 +36,12 @@ class ApplicantMessageForm(forms.Form):
         label=_("Dateien anhängen"),
         multiple=True,
         required=False,
-        help_text=_("PDF, PNG oder JPEG, höchstens 10 MB je Datei. Z. B. nachgeforderte Unterlagen."),
     )
+
+    def __init__(self, *args: Any, rule: AttachmentRule | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if rule is not None:
+            self.fields["attachments"].help_text = rule.describe()
 
 
 class ClerkMessageForm(forms.Form):

@@ -333,7 +333,7 @@ def case_page(
     if token is None and reference is not None and not request.user.is_authenticated:
         return redirect(f"{reverse('account_login')}?next={request.path}")
     case = _case_from(request, token, reference)
-    form = ApplicantMessageForm(request.POST or None, request.FILES or None)
+    form = ApplicantMessageForm(request.POST or None, request.FILES or None, rule=procedure_for(case).attachments)
     if request.method == "POST" and form.is_valid():
         try:
             message_from_applicant(

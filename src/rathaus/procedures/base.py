@@ -69,6 +69,16 @@ class AttachmentRule:
     max_bytes: int = 10 * 1024 * 1024
     types: frozenset[str] = frozenset({"pdf", "png", "jpeg"})
 
+    def describe(self) -> str:
+        """The limits in words, for the help text next to every upload field."""
+        from rathaus.core.uploads import DOCUMENT_TYPES
+
+        labels = [DOCUMENT_TYPES[key].label for key in sorted(self.types)]
+        return str(
+            _("Erlaubt: %(types)s, höchstens %(size)s MB je Datei.")
+            % {"types": ", ".join(labels), "size": f"{self.max_bytes / (1024 * 1024):n}".replace(".", ",")}
+        )
+
 
 @dataclass(frozen=True)
 class Transition:

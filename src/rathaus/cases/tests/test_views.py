@@ -170,6 +170,7 @@ def test_the_applicant_reads_the_postbox_and_uploads_into_the_same_case(
     assert Document.objects.filter(case=case, original_name="zusatz.pdf").exists()
     page = client.get(page_url).content.decode()
     assert "Hier noch ein Nachweis." in page
+    assert "Erlaubt: JPEG, PDF, PNG, höchstens 1 MB je Datei." in page  # the procedure's own limits
     receipt = Document.objects.get(case=case, kind=Document.Kind.RECEIPT)
     download = client.get(f"{page_url}dokument/{receipt.pk}/")
     assert download.status_code == 200
