@@ -79,6 +79,8 @@ class Case(TenantModel):
             # Admins look across departments: every case, or one status, newest first.
             models.Index(fields=["municipality", "submitted_at"], name="case_submitted"),
             models.Index(fields=["municipality", "status", "submitted_at"], name="case_status"),
+            # One procedure's cases, newest first; also whether a procedure has any cases at all.
+            models.Index(fields=["municipality", "procedure_key", "submitted_at"], name="case_procedure"),
             # Open cases are a small share of all: these partial indexes stay small and serve the everyday
             # queue in every sort order without reading closed cases.
             models.Index(

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from rathaus.cases import views
+from rathaus.cases import backoffice, views
 from rathaus.records import views as record_views
 
 public_patterns: list[URLPattern] = [
@@ -29,5 +29,28 @@ public_patterns: list[URLPattern] = [
 
 # The clerks' side (work queue, electronic file) lives in `backoffice.py`.
 backoffice_patterns: list[URLPattern] = [
+    path("vorgaenge/", backoffice.case_queue, name="case_queue"),
+    path("vorgaenge/<int:case_id>/", backoffice.case_detail, name="case_detail"),
+    path("vorgaenge/<int:case_id>/uebernehmen/", backoffice.case_assign_action, name="case_assign"),
+    path(
+        "vorgaenge/<int:case_id>/schritt/<slug:transition_key>/",
+        backoffice.case_transition_action,
+        name="case_transition",
+    ),
+    path("vorgaenge/<int:case_id>/nachforderung/", backoffice.case_request_action, name="case_request"),
+    path("vorgaenge/<int:case_id>/nachricht/", backoffice.case_message_action, name="case_message"),
+    path("vorgaenge/<int:case_id>/notiz/", backoffice.case_note_action, name="case_note"),
+    path("vorgaenge/<int:case_id>/sperre/", backoffice.case_legal_hold_action, name="case_legal_hold"),
+    path("vorgaenge/<int:case_id>/bezahlt/", backoffice.case_paid_action, name="case_paid"),
+    path(
+        "vorgaenge/<int:case_id>/dokumente/<int:document_id>/",
+        backoffice.document_download,
+        name="case_document",
+    ),
+    path(
+        "vorgaenge/<int:case_id>/dokumente/<int:document_id>/berichtigen/",
+        backoffice.document_correct_action,
+        name="case_document_correct",
+    ),
     path("vorgaenge/<int:case_id>/export/", record_views.backoffice_case_export, name="case_export"),
 ]

@@ -12,6 +12,7 @@ from rathaus.accounts.models import Membership, User
 from rathaus.cases import queue
 from rathaus.cases.models import Case
 from rathaus.cases.queue import work_queue
+from rathaus.cases.services import reference_next
 from rathaus.municipalities.models import Department, Municipality
 from rathaus.testing import make_department, make_staff
 
@@ -33,7 +34,7 @@ def make_case(
     submitted_at = submitted_at or timezone.now() - timedelta(minutes=number)
     return Case.all_tenants.create(
         municipality=municipality,
-        reference=f"{municipality.reference_prefix}-{timezone.localdate().year}-{number:06d}",
+        reference=reference_next(municipality=municipality, year=timezone.localdate().year),
         procedure_key=fields.pop("procedure_key", "test-permit"),
         department=department,
         subject=f"Testerlaubnis {number}",

@@ -4,6 +4,7 @@ The route list is read from the URL configuration itself, so a route added later
 too; a route whose parameters this test cannot fill fails the test until it is taught them.
 """
 
+import hashlib
 import re
 import uuid
 from collections.abc import Iterator, Mapping
@@ -11,23 +12,26 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from rathaus.accounts.models import Membership
-from rathaus.cases.models import Case
+from rathaus.cases.models import Case, DocumentRequest, Message, Note
 from rathaus.catalog.models import Service
 from rathaus.jobs.models import JobPosting
 from rathaus.jobs.tests.conftest import make_posting
 from rathaus.municipalities.models import AccessibilityFeedback, Department, Municipality
 from rathaus.municipalities.tenancy import NO_TENANT, tenant_context
 from rathaus.payments.models import Payment
+from rathaus.records.models import Document
 from rathaus.testing import make_department, make_service, make_staff
 
 SECRET_NAME = "Soester Geheimleistung"
 SECRET_FEEDBACK = "Soester Rückmeldung mit Geheimnis"
 SECRET_DEPARTMENT = "Soester Geheimamt"
+SECRET_PDF = b"%PDF-1.7 Soester Geheimakte"
 _PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
 
@@ -83,6 +87,19 @@ def soest_objects(soest: Municipality) -> dict[str, int | str]:
         idempotency_key=uuid.uuid4(),
         submitted_at=timezone.now(),
     )
+    document = Document(
+        municipality=soest,
+        case=case,
+        kind=Document.Kind.ATTACHMENT,
+        title=SECRET_NAME,
+        original_name="geheim.pdf",
+        content_type="application/pdf",
+        size=len(SECRET_PDF),
+        sha256=hashlib.sha256(SECRET_PDF).hexdigest(),
+        created_at=timezone.now(),
+    )
+    document.file.save("geheim.pdf", ContentFile(SECRET_PDF), save=False)
+    document.save()
     payment = Payment.all_tenants.create(
         municipality=soest,
         reference="SO-2026-000001",
@@ -96,6 +113,8 @@ def soest_objects(soest: Municipality) -> dict[str, int | str]:
         "service_id": service.pk,
         "feedback_id": feedback.pk,
         "case_id": case.pk,
+        "document_id": document.pk,
+        "transition_key": "start",
         "department_id": department.pk,
         "membership_id": Membership.all_tenants.get(user=soest_clerk).pk,
         "payment_token": payment.token,
@@ -107,7 +126,13 @@ def _soest_state(soest_objects: Mapping[str, int | str]) -> tuple[object, ...]:
     return (
         Service.all_tenants.get(pk=soest_objects["service_id"]).name,
         Department.all_tenants.get(pk=soest_objects["department_id"]).name,
-        Case.all_tenants.values_list("status", "subject").get(pk=soest_objects["case_id"]),
+        Case.all_tenants.values_list("status", "subject", "assigned_to", "legal_hold", "payment_status").get(
+            pk=soest_objects["case_id"]
+        ),
+        Note.all_tenants.filter(case__pk=soest_objects["case_id"]).count(),
+        Message.all_tenants.filter(case__pk=soest_objects["case_id"]).count(),
+        DocumentRequest.all_tenants.filter(case__pk=soest_objects["case_id"]).count(),
+        Document.all_tenants.filter(case__pk=soest_objects["case_id"]).count(),
         Membership.all_tenants.filter(pk=soest_objects["membership_id"]).exists(),
         AccessibilityFeedback.all_tenants.filter(pk=soest_objects["feedback_id"]).exists(),
         Payment.all_tenants.get(token=soest_objects["payment_token"]).status,
