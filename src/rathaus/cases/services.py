@@ -195,7 +195,7 @@ def case_submit(
                 department=_department_for(procedure, draft),
                 subject=procedure.subject(draft.answers, draft.context)[:200],
                 status=procedure.workflow.initial,
-                answers=draft.answers,
+                answers={key: value for key, value in draft.answers.items() if not key.startswith("_")},
                 context=draft.context,
                 applicant=user if user is not None and user.is_authenticated else None,
                 applicant_name=name[:200],
@@ -302,6 +302,25 @@ def _notify_applicant(case: Case, subject: str) -> None:
                 None,
                 [case.applicant_email],
             )
+
+    transaction.on_commit(send)
+
+
+def _notify_staff(case: Case, clerk: User) -> None:
+    """Tells the clerk working the case that the applicant wrote; the content stays in the file."""
+    link = _site_url() + reverse(
+        "backoffice:case_detail", kwargs={"municipality_slug": case.municipality.slug, "case_id": case.pk}
+    )
+    reference = case.reference
+
+    def send() -> None:
+        send_mail(
+            _("Neue Nachricht zu Vorgang %(reference)s") % {"reference": reference},
+            _("Zu Vorgang %(reference)s ist eine neue Nachricht der antragstellenden Person eingegangen:\n%(link)s\n")
+            % {"reference": reference, "link": link},
+            None,
+            [clerk.email],
+        )
 
     transaction.on_commit(send)
 
@@ -618,6 +637,8 @@ def message_from_applicant(
             text=", ".join(document.original_name for document in documents),
             created_at=now,
         )
+    if case.assigned_to is not None and case.assigned_to.email:
+        _notify_staff(case, case.assigned_to)
     audit_record(
         municipality=case.municipality,
         actor=actor,

@@ -306,3 +306,19 @@ def test_only_admins_set_a_legal_hold(soest: Municipality, clerk: User) -> None:
         case_legal_hold(case=case, actor=clerk, hold=True, reason="Klage")
     admin = make_staff(soest, "leitung@soest.example", role=Membership.Role.ADMIN)
     assert case_legal_hold(case=case, actor=admin, hold=True, reason="Klage anhängig").legal_hold
+
+
+def test_the_assigned_clerk_is_told_of_a_new_message_without_its_content(
+    soest: Municipality, clerk: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    from rathaus.cases.services import case_assign
+
+    case = submitted_case(soest)
+    case_assign(case=case, actor=clerk, assignee=clerk)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        message_from_applicant(case=case, user=None, body="Meine neue Telefonnummer ist 0171 000000.")
+    notice = next(message for message in mail.outbox if message.to == [clerk.email])
+    assert case.reference in notice.subject
+    assert f"/soest/verwaltung/vorgaenge/{case.pk}/" in notice.body
+    assert "Telefonnummer" not in notice.body

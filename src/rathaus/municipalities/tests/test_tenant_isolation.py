@@ -18,7 +18,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from rathaus.accounts.models import Membership
-from rathaus.cases.models import Case, DocumentRequest, Message, Note
+from rathaus.cases.models import Case, DocumentRequest, Draft, Message, Note
+from rathaus.cases.services import hash_token
 from rathaus.catalog.models import Service
 from rathaus.jobs.models import JobPosting
 from rathaus.jobs.tests.conftest import make_posting
@@ -32,6 +33,7 @@ SECRET_NAME = "Soester Geheimleistung"
 SECRET_FEEDBACK = "Soester Rückmeldung mit Geheimnis"
 SECRET_DEPARTMENT = "Soester Geheimamt"
 SECRET_PDF = b"%PDF-1.7 Soester Geheimakte"
+SOEST_STATUS_TOKEN = "soester-geheimer-statuslink-0123456789abcdefghijklmno"
 _PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
 
@@ -77,13 +79,13 @@ def soest_objects(soest: Municipality) -> dict[str, int | str]:
     case = Case.all_tenants.create(
         municipality=soest,
         reference="SO-2026-000001",
-        procedure_key="test-permit",
+        procedure_key="bewerbung",
         department=department,
         subject=SECRET_NAME,
         status="submitted",
         applicant_name="Erika Mustermann",
         applicant_email="erika@example.org",
-        access_token_hash="0" * 64,
+        access_token_hash=hash_token(SOEST_STATUS_TOKEN),
         idempotency_key=uuid.uuid4(),
         submitted_at=timezone.now(),
     )
@@ -109,6 +111,7 @@ def soest_objects(soest: Municipality) -> dict[str, int | str]:
         return_url="/soest/",
     )
     posting = make_posting(soest, department=department, title=SECRET_NAME)
+    draft = Draft.all_tenants.create(municipality=soest, procedure_key="bewerbung", answers={"person": {"x": 1}})
     return {
         "service_id": service.pk,
         "feedback_id": feedback.pk,
@@ -119,6 +122,11 @@ def soest_objects(soest: Municipality) -> dict[str, int | str]:
         "membership_id": Membership.all_tenants.get(user=soest_clerk).pk,
         "payment_token": payment.token,
         "posting_id": posting.pk,
+        "procedure_key": "bewerbung",
+        "draft_token": str(draft.token),
+        "step_key": "person",
+        "reference": case.reference,
+        "token": SOEST_STATUS_TOKEN,
     }
 
 
@@ -137,6 +145,7 @@ def _soest_state(soest_objects: Mapping[str, int | str]) -> tuple[object, ...]:
         AccessibilityFeedback.all_tenants.filter(pk=soest_objects["feedback_id"]).exists(),
         Payment.all_tenants.get(token=soest_objects["payment_token"]).status,
         JobPosting.all_tenants.values_list("title", "published", "deadline").get(pk=soest_objects["posting_id"]),
+        Draft.all_tenants.values_list("answers", flat=True).get(token=str(soest_objects["draft_token"])),
     )
 
 
