@@ -14,6 +14,7 @@ from django.test import Client
 from playwright.sync_api import Page, expect
 
 from rathaus.accounts.models import User
+from rathaus.cases.models import Case
 from rathaus.catalog.models import Service
 from rathaus.core.demo import CITIZEN_EMAIL, DEMO_PASSWORD, demo_load
 from rathaus.municipalities.models import Municipality
@@ -108,6 +109,7 @@ PUBLIC_PAGES: list[tuple[str, str, Action]] = [
     ("imprint", "/soest/impressum/", None),
     ("privacy", "/soest/datenschutz/", None),
     ("accessibility", "/soest/barrierefreiheit/", None),
+    ("jobs", "/soest/stellen/", None),
     ("not-found", "/gibt-es-nicht/", None),
     ("service-not-found", "/soest/leistungen/999999/", None),
     ("accessibility-errors", "/soest/barrierefreiheit/", submit_empty_feedback),
@@ -162,11 +164,39 @@ def test_citizen_account_page_has_no_axe_violations(page: Page, live_server: Any
         "/soest/verwaltung/kommune/",
         "/soest/verwaltung/protokoll/",
         "/soest/verwaltung/mitarbeitende/",
+        "/soest/verwaltung/vorgaenge/",
+        "/soest/verwaltung/vorgaenge/?status=all&ueberfaellig=on&sortierung=due_at",
+        "/soest/verwaltung/vorgaenge/?q=SO-2026-999999",
+        "CASE",
+        "/soest/verwaltung/stellen/",
+        "/soest/verwaltung/stellen/neu/",
     ],
 )
 def test_staff_account_pages_have_no_axe_violations(page: Page, live_server: Any, demo: None, path: str) -> None:
     log_in(page, live_server, ADMIN_OF_SOEST)
+    if path == "CASE":
+        # A file with documents, messages, a request for documents and notes: the demo's waiting application.
+        case = Case.objects.filter(municipality__slug="soest", status="waiting").first()
+        assert case is not None
+        path = f"/soest/verwaltung/vorgaenge/{case.pk}/"
     page.goto(path)
+    assert_accessible(page)
+
+
+def test_case_actions_in_error_state_have_no_axe_violations(page: Page, live_server: Any, demo: None) -> None:
+    log_in(page, live_server, ADMIN_OF_SOEST)
+    case = Case.objects.filter(municipality__slug="soest", status="in_review").first()
+    assert case is not None
+    page.goto(f"/soest/verwaltung/vorgaenge/{case.pk}/")
+    page.get_by_role("button", name="Unterlagen nachfordern").click()
+    expect(page.locator("#error-summary, .kern-error").first).to_be_visible()
+    assert_accessible(page)
+
+
+def test_citizen_case_pages_have_no_axe_violations(page: Page, live_server: Any, demo: None) -> None:
+    log_in(page, live_server, CITIZEN_EMAIL)
+    page.goto("/soest/meine-antraege/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Meine Anträge")
     assert_accessible(page)
 
 
