@@ -322,3 +322,23 @@ def test_the_assigned_clerk_is_told_of_a_new_message_without_its_content(
     assert case.reference in notice.subject
     assert f"/soest/verwaltung/vorgaenge/{case.pk}/" in notice.body
     assert "Telefonnummer" not in notice.body
+
+
+def test_tampering_with_a_case_history_is_found_by_the_audit_check(soest: Municipality, clerk: User) -> None:
+    case = submitted_case(soest)
+    case_transition(case=case, transition_key="start", actor=clerk)
+    case_transition(case=case, transition_key="reject", actor=clerk, text="Nicht genehmigungsfähig.")
+    note_add(case=case, actor=clerk, text="Antragstellerin telefonisch informiert.")
+    assert audit_verify(municipality=soest) == []
+
+    # Someone with database access rewrites the decision after the fact.
+    decision = AuditEvent.all_tenants.get(municipality=soest, action="case.transition", data__transition="reject")
+    AuditEvent.all_tenants.filter(pk=decision.pk).update(data={**decision.data, "to": "approved"})
+    breaks = audit_verify(municipality=soest)
+    assert [entry.sequence for entry in breaks] == [decision.sequence]
+
+    # Deleting the entry instead breaks the chain at the entry after the gap.
+    AuditEvent.all_tenants.filter(pk=decision.pk).update(data=decision.data)
+    AuditEvent.all_tenants.filter(pk=decision.pk)._raw_delete(AuditEvent.all_tenants.db)  # type: ignore[attr-defined]
+    breaks = audit_verify(municipality=soest)
+    assert breaks and breaks[0].sequence == decision.sequence + 1
