@@ -339,6 +339,6 @@ def test_tampering_with_a_case_history_is_found_by_the_audit_check(soest: Munici
 
     # Deleting the entry instead breaks the chain at the entry after the gap.
     AuditEvent.all_tenants.filter(pk=decision.pk).update(data=decision.data)
-    AuditEvent.all_tenants.filter(pk=decision.pk)._raw_delete(AuditEvent.all_tenants.db)  # type: ignore[attr-defined]
+    AuditEvent.all_tenants.filter(pk=decision.pk)._raw_delete(AuditEvent.all_tenants.db)
     breaks = audit_verify(municipality=soest)
     assert breaks and breaks[0].sequence == decision.sequence + 1
