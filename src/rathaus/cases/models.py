@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rathaus.municipalities.tenancy import TenantModel
 
@@ -109,7 +110,7 @@ class Case(TenantModel):
             models.Index(fields=["applicant", "submitted_at"], name="case_applicant"),
             models.Index(fields=["retention_until"], name="case_retention"),
         ]
-        verbose_name = _("Vorgang")
+        verbose_name = pgettext_lazy("case", "Vorgang")
         verbose_name_plural = _("Vorgänge")
 
     def __str__(self) -> str:
