@@ -42,7 +42,8 @@ def test_serve_runs_gunicorn_with_pages_and_static_files(tmp_path: Path) -> None
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
+        # collectstatic into an empty STATIC_ROOT runs first; give a busy machine a minute.
+        for _ in range(300):
             try:
                 status, body, _ = _get(base + "/")
                 break
