@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.municipalities.tenancy import TenantModel
@@ -39,6 +40,12 @@ class AuditEvent(TenantModel):
     class Meta:
         ordering = ["municipality_id", "sequence"]
         constraints = [models.UniqueConstraint(fields=["municipality", "sequence"], name="audit_event_unique_sequence")]
+        indexes = [
+            # A case file shows the entries about the case and about everything in it (data["case"]);
+            # without these, that page would read the municipality's whole log.
+            models.Index(fields=["municipality", "object_type", "object_id"], name="audit_object"),
+            models.Index(F("data__case"), name="audit_case"),
+        ]
         verbose_name = _("Protokolleintrag")
         verbose_name_plural = _("Protokolleinträge")
 
