@@ -60,3 +60,9 @@ clean:
 .PHONY: bench-routing
 bench-routing: install
 	$(BIN)/python benchmarks/routing.py
+
+.PHONY: bench-cases
+# Needs PostgreSQL: BENCH_DATABASE_URL (default postgres://root@127.0.0.1:5432/rathaus_bench) is dropped and
+# created afresh, so its name must contain "bench".
+bench-cases: install
+	$(BIN)/python benchmarks/cases.py
