@@ -54,6 +54,7 @@ from rathaus.procedures import registry
 from rathaus.procedures.base import ADMIN, Transition
 from rathaus.records.models import AuditEvent, Document
 from rathaus.records.services import audit_record
+from rathaus.records.views import document_file_response
 
 PAGE_PARAM = "seite"
 FormT = TypeVar("FormT", bound=forms.Form)
@@ -487,12 +488,4 @@ def document_download(request: HttpRequest, municipality_slug: str, case_id: int
         obj=document,
         data={"case": case.reference},
     )
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return document_file_response(document)

@@ -30,10 +30,12 @@ from rathaus.cases.services import (
     procedure_for,
 )
 from rathaus.catalog.models import Service
+from rathaus.payments.providers import provider as payment_provider
 from rathaus.procedures import registry
 from rathaus.procedures.base import Procedure, Step
 from rathaus.procedures.fields import AttachmentField
 from rathaus.records.models import Document
+from rathaus.records.views import document_file_response
 
 SESSION_DRAFTS = "rathaus_drafts"
 SESSION_SUBMITTED = "rathaus_submitted"
@@ -152,9 +154,6 @@ def application_step(
                 for field_name, field_messages in error.message_dict.items():
                     form.add_error(field_name if field_name in form.fields else None, field_messages)
             else:
-                for name, files in stored_files.items():
-                    if not uploads[name] and files:
-                        draft.answers[step.key][name] = files
                 draft.answers.get("_partial", {}).pop(step.key, None)
                 draft.save(update_fields=["answers", "updated_at"])
                 return _after_step(request, draft, procedure, step, action)
@@ -279,8 +278,6 @@ def application_done(request: HttpRequest, municipality_slug: str, reference: st
         if token
         else None
     )
-    from rathaus.payments.providers import provider as payment_provider
-
     payment_url = None
     if case.payment_status == Case.Payment.OPEN and case.payment_provider:
         payment_url = reverse("case_pay", kwargs={"municipality_slug": municipality_slug, "reference": case.reference})
@@ -391,19 +388,7 @@ def case_document(
 ) -> FileResponse:
     case = _case_from(request, token, reference)
     document = get_object_or_404(Document, pk=document_id, case=case, visible_to_applicant=True)
-    return _document_response(document)
-
-
-def _document_response(document: Document) -> FileResponse:
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return document_file_response(document)
 
 
 @require_POST

@@ -17,6 +17,7 @@ a procedure never changes the engine.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -164,7 +165,7 @@ class ReviewSection:
     lines: list[ReviewLine] = field(default_factory=list)
 
 
-class Procedure:
+class Procedure(ABC):
     """Base class of every procedure. Subclasses set the class attributes and may override the hooks."""
 
     key: ClassVar[str]
@@ -198,12 +199,14 @@ class Procedure:
         """A short line for queues and lists (e.g. "Bewerbung: Sachbearbeitung Bürgerbüro")."""
         return str(self.title)
 
+    @abstractmethod
     def applicant(self, answers: Answers) -> tuple[str, str]:
-        """The applicant's full name and e-mail address from the answers."""
-        raise NotImplementedError
+        """The applicant's full name and e-mail address from the answers: every procedure must say."""
 
     def validate(self, answers: Answers, context: Mapping[str, Any]) -> None:
-        """Rules across steps. Raise ValidationError({step_key: message}) to send the person back to a step."""
+        """Rules across steps. Raise ValidationError({step_key: message}) to send the person back to a step.
+        None by default: a procedure without rules across its steps has nothing to check here."""
+        return None
 
     def fee(self, answers: Answers, context: Mapping[str, Any]) -> Decimal:
         return Decimal("0.00")

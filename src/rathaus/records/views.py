@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -10,7 +10,7 @@ from rathaus.cases.models import Case
 from rathaus.cases.services import staff_role_for
 from rathaus.municipalities.middleware import staff_role, staff_user
 from rathaus.records.export import case_export
-from rathaus.records.models import AuditEvent
+from rathaus.records.models import AuditEvent, Document
 from rathaus.records.services import audit_verify
 
 PAGE_VERIFY_ENTRIES = 1000
@@ -43,5 +43,18 @@ def backoffice_case_export(request: HttpRequest, municipality_slug: str, case_id
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=f"{case.reference}-akte.zip"
     )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def document_file_response(document: Document) -> FileResponse:
+    """A stored document as a download: never rendered inline, never cached on the way."""
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
