@@ -136,6 +136,7 @@ INSTALLED_APPS = [
     "rathaus.procedures",
     "rathaus.cases",
     "rathaus.jobs",
+    "rathaus.trade",
     "rathaus.schoolroute",
     "rathaus.payments",
     "django.contrib.auth",

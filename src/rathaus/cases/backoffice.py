@@ -269,6 +269,7 @@ def _render_file(
         "status_label": procedure.workflow.label(case.status),
         "overdue": _is_overdue(case, timezone.now()),
         "sections": procedure.review(case.answers),
+        "hints": procedure.hints(case),
         "documents": file_documents,
         "postbox": list(case.messages.select_related("sender").prefetch_related("attachments")),
         "notes": list(case.notes.select_related("author")),

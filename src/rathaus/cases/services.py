@@ -416,6 +416,7 @@ def case_transition(*, case: Case, transition_key: str, actor: User | None, text
         obj=case,
         data={"transition": transition.key, "from": previous, "to": case.status},
     )
+    procedure.transitioned(case, transition, actor, text)
     if transition.notice_template:
         notice_case, notice_key, notice_text = case, transition.key, text
         actor_id = actor.pk if actor is not None else None

@@ -223,6 +223,21 @@ class Procedure(ABC):
         """Extra files for the ZIP export of the electronic file (name → content)."""
         return {}
 
+    def transitioned(self, case: Case, transition: Transition, actor: Any, text: str) -> None:
+        """Called inside the transaction of every transition, after the new status is saved: the place
+        for what a decision sets off in the procedure's own records (e.g. the trade register). Raising
+        ValidationError undoes the transition."""
+        return None
+
+    def hints(self, case: Case) -> list[str]:
+        """Points the clerk should check before deciding (duplicates, permits, missing evidence), shown at
+        the top of the electronic file. Hints never stop anything: the clerk decides."""
+        return []
+
+    # A template included in the electronic file below the header, for procedure-specific panels
+    # (e.g. the messages of a trade notice to other authorities); rendered with the file's context.
+    file_panel_template: ClassVar[str] = ""
+
     # Helpers for the engine ---------------------------------------------------------------
 
     def applicable_steps(self, answers: Answers) -> list[Step]:

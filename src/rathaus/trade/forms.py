@@ -1,0 +1,751 @@
+"""The pages of the trade notices GewA 1, 2 and 3. Every label carries the number of its field on the
+official form ("Feld 15"), so a clerk on the phone and a person with the paper form meet.
+
+Each page checks what a clerk would otherwise ask by phone: postal codes, register numbers with
+their court, plausible dates, the WZ code, a residence title for persons from outside the EU.
+Rules that need several pages are in `rathaus.trade.procedure`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from rathaus.procedures.fields import AttachmentField
+from rathaus.trade import wz
+
+if TYPE_CHECKING:
+    from rathaus.trade.models import Business
+
+MAX_PERSONS = 10
+# A start more than this far back needs an explanation (late notice, GewO § 146 Abs. 2 Nr. 2).
+LATE_AFTER = timedelta(days=92)
+# A start further ahead than this is not a notice yet but a plan.
+EARLY_BEFORE = timedelta(days=366)
+
+postal_code_validator = RegexValidator(r"^\d{5}$", _("Die Postleitzahl hat genau fünf Ziffern."), code="postal_code")
+
+
+def _number(number: int, label: Any) -> str:
+    return _("Feld %(number)s: %(label)s") % {"number": number, "label": label}
+
+
+def _date_widget() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class LegalForm:
+    """Legal forms with the key XGewerbeanzeige uses (rechtsformSchluessel) and what they imply."""
+
+    SOLE = "einzel"
+    MERCHANT = "ek"
+    GBR = "gbr"
+    OHG = "ohg"
+    KG = "kg"
+    GMBH_CO_KG = "gmbh_co_kg"
+    GMBH = "gmbh"
+    UG = "ug"
+    AG = "ag"
+    EG = "eg"
+    EV = "ev"
+
+    CHOICES = [
+        (SOLE, _("Einzelunternehmen (nicht im Handelsregister)")),
+        (MERCHANT, _("Eingetragener Kaufmann / eingetragene Kauffrau (e. K.)")),
+        (GBR, _("Gesellschaft bürgerlichen Rechts (GbR)")),
+        (OHG, _("Offene Handelsgesellschaft (OHG)")),
+        (KG, _("Kommanditgesellschaft (KG)")),
+        (GMBH_CO_KG, _("GmbH & Co. KG")),
+        (GMBH, _("Gesellschaft mit beschränkter Haftung (GmbH)")),
+        (UG, _("Unternehmergesellschaft (haftungsbeschränkt)")),
+        (AG, _("Aktiengesellschaft (AG)")),
+        (EG, _("Eingetragene Genossenschaft (eG)")),
+        (EV, _("Eingetragener Verein (e. V.)")),
+    ]
+    # Legal persons pay the higher fee and act through legal representatives (fields 10–11).
+    LEGAL_PERSONS = frozenset({GMBH, UG, AG, EG, EV})
+    # Partnerships: every partner is a trader and is named.
+    PARTNERSHIPS = frozenset({GBR, OHG, KG, GMBH_CO_KG})
+    # Entered in a register (Handels-, Genossenschafts-, Vereinsregister): fields 1 and 2 are required.
+    REGISTERED = frozenset({MERCHANT, OHG, KG, GMBH_CO_KG, GMBH, UG, AG, EG, EV})
+    # Since the MoPeG (1 Jan 2024) a GbR may be entered in the Gesellschaftsregister.
+    MAY_REGISTER = frozenset({GBR})
+    REGISTER_TYPES = {
+        MERCHANT: ("HRA",),
+        OHG: ("HRA",),
+        KG: ("HRA",),
+        GMBH_CO_KG: ("HRA",),
+        GMBH: ("HRB",),
+        UG: ("HRB",),
+        AG: ("HRB",),
+        EG: ("GnR",),
+        EV: ("VR",),
+        GBR: ("GsR",),
+    }
+    # rechtsformSchluessel as in the XGewerbeanzeige example (170 = e. K.); see xml.py.
+    XGEWERBE_KEYS = {
+        SOLE: "110",
+        MERCHANT: "170",
+        GBR: "210",
+        OHG: "220",
+        KG: "230",
+        GMBH_CO_KG: "240",
+        GMBH: "310",
+        UG: "311",
+        AG: "320",
+        EG: "330",
+        EV: "410",
+    }
+    MIN_PERSONS = {GBR: 2, OHG: 2, KG: 2}
+
+    @classmethod
+    def label(cls, key: str) -> str:
+        return str(dict(cls.CHOICES).get(key, key))
+
+
+class BusinessForm(forms.Form):
+    """Fields 1, 2 and 10: who runs the business."""
+
+    legal_form = forms.ChoiceField(label=_("Rechtsform"), choices=LegalForm.CHOICES, widget=forms.RadioSelect)
+    registered_name = forms.CharField(
+        label=_number(1, _("Im Register eingetragener Name mit Rechtsform")),
+        max_length=200,
+        required=False,
+        help_text=_("Nur bei eingetragenen Unternehmen, genau wie im Register, z. B. „Muster Bau GmbH“."),
+    )
+    trade_name = forms.CharField(
+        label=_("Geschäftsbezeichnung"),
+        max_length=200,
+        required=False,
+        help_text=_("Freiwillig: der Name, unter dem Sie auftreten, z. B. „Salon Schnittig“."),
+    )
+    register_court = forms.CharField(
+        label=_number(2, _("Registergericht")),
+        max_length=80,
+        required=False,
+        help_text=_("z. B. „Amtsgericht Arnsberg“"),
+    )
+    register_number = forms.CharField(
+        label=_number(2, _("Registernummer")),
+        max_length=20,
+        required=False,
+        help_text=_("Mit Registerart, z. B. „HRB 12345“, „HRA 678“, „VR 90“ oder „GnR 12“."),
+    )
+    tax_number = forms.CharField(
+        label=_("Steuernummer"),
+        max_length=20,
+        required=False,
+        help_text=_("Falls schon vorhanden, z. B. „316/5012/3456“. Das Finanzamt meldet sich sonst bei Ihnen."),
+    )
+    person_count = forms.IntegerField(
+        label=_number(10, _("Zahl der Inhaberinnen, Inhaber, Gesellschafter oder gesetzlichen Vertreter")),
+        min_value=1,
+        max_value=MAX_PERSONS,
+        initial=1,
+        help_text=_(
+            "Einzelunternehmen: 1. GbR, OHG, KG: alle Gesellschafter. GmbH, UG, AG: alle Geschäftsführer "
+            "oder Vorstände. Online bis zu 10; bei mehr schreiben Sie uns bitte nach dem Absenden."
+        ),
+    )
+
+    def clean_register_number(self) -> str:
+        value: str = " ".join(self.cleaned_data.get("register_number", "").upper().split())
+        if not value:
+            return value
+        parts = value.replace(".", "").split(" ")
+        if len(parts) < 2 or parts[0] not in {"HRA", "HRB", "GNR", "VR", "PR", "GSR"}:
+            raise ValidationError(
+                _("Bitte die Registerart vor die Nummer schreiben, z. B. „HRB 12345“."), code="register_type"
+            )
+        number = "".join(parts[1:])
+        if not number[:-1].isdigit() if len(number) > 1 else not number.isdigit():
+            raise ValidationError(_("Die Registernummer besteht aus Ziffern, z. B. „HRB 12345“."), code="register")
+        kind = {"GNR": "GnR", "GSR": "GsR"}.get(parts[0], parts[0])
+        return f"{kind} {number}"
+
+    def clean_tax_number(self) -> str:
+        from stdnum.de import stnr
+
+        value: str = self.cleaned_data.get("tax_number", "").strip()
+        if not value:
+            return value
+        if not stnr.is_valid(value):
+            raise ValidationError(
+                _("Diese Steuernummer ist nicht gültig. Bitte prüfen Sie sie, z. B. „316/5012/3456“."),
+                code="tax_number",
+            )
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        legal_form = data.get("legal_form")
+        if legal_form is None:
+            return data
+        registered = legal_form in LegalForm.REGISTERED
+        if registered:
+            for name, message in (
+                ("registered_name", _("Bitte geben Sie den Namen an, der im Register eingetragen ist.")),
+                ("register_court", _("Bitte geben Sie das Registergericht an.")),
+                ("register_number", _("Bitte geben Sie die Registernummer an.")),
+            ):
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, message)
+        elif legal_form == LegalForm.SOLE and (data.get("register_number") or data.get("registered_name")):
+            self.add_error(
+                "legal_form",
+                _("Ein Einzelunternehmen steht nicht im Register. Eingetragen sind Sie „e. K.“."),
+            )
+        number = data.get("register_number", "")
+        expected = LegalForm.REGISTER_TYPES.get(legal_form, ())
+        if number and expected and number.split(" ")[0] not in expected:
+            self.add_error(
+                "register_number",
+                _("Für diese Rechtsform passt die Registerart %(expected)s, nicht %(given)s.")
+                % {"expected": " / ".join(expected), "given": number.split(" ")[0]},
+            )
+        if (data.get("register_number") and not data.get("register_court")) and "register_court" not in self.errors:
+            self.add_error("register_court", _("Zur Registernummer gehört das Registergericht."))
+        count = data.get("person_count")
+        if count is not None:
+            if legal_form in (LegalForm.SOLE, LegalForm.MERCHANT) and count != 1:
+                self.add_error("person_count", _("Ein Einzelunternehmen hat genau eine Inhaberin oder einen Inhaber."))
+            minimum = LegalForm.MIN_PERSONS.get(legal_form, 1)
+            if count < minimum:
+                self.add_error(
+                    "person_count",
+                    _("Eine %(form)s hat mindestens %(count)s Gesellschafter.")
+                    % {"form": LegalForm.label(legal_form), "count": minimum},
+                )
+        return data
+
+
+class PersonForm(forms.Form):
+    """Fields 3–9 (and 30–31) for one person: owner, partner or legal representative."""
+
+    index = 1
+
+    role = forms.ChoiceField(
+        label=_("Funktion"),
+        choices=[
+            ("inhaber", _("Inhaberin oder Inhaber")),
+            ("gesellschafter", _("Gesellschafterin oder Gesellschafter")),
+            ("geschaeftsfuehrer", _("Geschäftsführerin oder Geschäftsführer")),
+            ("vorstand", _("Vorstand")),
+            ("komplementaer", _("Persönlich haftende Gesellschafterin oder Gesellschafter")),
+        ],
+    )
+    last_name = forms.CharField(label=_number(3, _("Familienname")), max_length=100)
+    birth_name = forms.CharField(label=_("Geburtsname, falls anders"), max_length=100, required=False)
+    first_names = forms.CharField(label=_number(4, _("Vornamen")), max_length=120)
+    doctor = forms.CharField(label=_("Doktorgrad"), max_length=20, required=False)
+    sex = forms.ChoiceField(
+        label=_number(5, _("Geschlecht")),
+        choices=[
+            ("", _("Bitte wählen")),
+            ("w", _("weiblich")),
+            ("m", _("männlich")),
+            ("d", _("divers")),
+            ("x", _("ohne Angabe")),
+        ],
+    )
+    birth_date = forms.DateField(label=_number(6, _("Geburtsdatum")), widget=_date_widget())
+    birth_place = forms.CharField(label=_number(6, _("Geburtsort")), max_length=80)
+    birth_country = forms.CharField(label=_number(6, _("Geburtsland")), max_length=80, initial="Deutschland")
+    nationality_group = forms.ChoiceField(
+        label=_number(7, _("Staatsangehörigkeit")),
+        choices=[
+            ("de", _("deutsch")),
+            ("eu", _("eines anderen Staates der EU, des EWR oder der Schweiz")),
+            ("other", _("eines anderen Staates")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    nationality = forms.CharField(
+        label=_("Staatsangehörigkeit(en) in Worten"),
+        max_length=120,
+        required=False,
+        help_text=_("Nur wenn nicht deutsch, z. B. „italienisch“ oder „syrisch“."),
+    )
+    street = forms.CharField(label=_number(8, _("Straße und Hausnummer der Wohnung")), max_length=120)
+    postal_code = forms.CharField(label=_("Postleitzahl"), max_length=5, validators=[postal_code_validator])
+    city = forms.CharField(label=_("Ort"), max_length=80)
+    phone = forms.CharField(label=_number(9, _("Telefon")), max_length=40, required=False)
+    email = forms.EmailField(label=_number(9, _("E-Mail-Adresse")), required=False)
+    residence_title = forms.ChoiceField(
+        label=_number(30, _("Aufenthaltstitel")),
+        required=False,
+        choices=[
+            ("", _("Bitte wählen")),
+            ("yes", _("liegt vor")),
+            ("applied", _("ist beantragt")),
+            ("no", _("liegt nicht vor")),
+        ],
+        help_text=_("Nur für Staatsangehörige außerhalb von EU, EWR und Schweiz."),
+    )
+    residence_title_authority = forms.CharField(
+        label=_number(30, _("Ausgestellt von (Behörde)")), max_length=120, required=False
+    )
+    residence_title_date = forms.DateField(
+        label=_number(30, _("Ausgestellt am")), required=False, widget=_date_widget()
+    )
+    self_employment_allowed = forms.ChoiceField(
+        label=_number(31, _("Ist eine selbständige Tätigkeit erlaubt?")),
+        required=False,
+        choices=[("", _("Bitte wählen")), ("yes", _("Ja")), ("no", _("Nein")), ("conditions", _("Mit Auflagen"))],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.index == 1:
+            self.fields["email"].required = True
+            self.fields["email"].help_text = _("Hierhin schicken wir die Empfangsbescheinigung und Nachrichten.")
+
+    def clean_birth_date(self) -> date:
+        value: date = self.cleaned_data["birth_date"]
+        today = timezone.localdate()
+        if value > today:
+            raise ValidationError(_("Das Geburtsdatum liegt in der Zukunft."), code="future")
+        # Minors need the family court's approval (BGB § 112); 14 is the floor for any sensible entry.
+        if value > today.replace(year=today.year - 14):
+            raise ValidationError(
+                _("Die Person wäre jünger als 14 Jahre. Bitte prüfen Sie das Geburtsdatum."), code="too_young"
+            )
+        if value.year < today.year - 110:
+            raise ValidationError(_("Bitte prüfen Sie das Geburtsjahr."), code="too_old")
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        group = data.get("nationality_group")
+        if group in ("eu", "other") and not data.get("nationality"):
+            self.add_error("nationality", _("Bitte nennen Sie die Staatsangehörigkeit."))
+        if group == "other":
+            if not data.get("residence_title"):
+                self.add_error(
+                    "residence_title",
+                    _("Bitte sagen Sie, ob ein Aufenthaltstitel vorliegt (Feld 30)."),
+                )
+            elif data["residence_title"] == "yes":
+                if not data.get("residence_title_authority"):
+                    self.add_error("residence_title_authority", _("Welche Behörde hat den Titel ausgestellt?"))
+                if not data.get("self_employment_allowed"):
+                    self.add_error(
+                        "self_employment_allowed",
+                        _("Bitte sagen Sie, ob der Titel eine selbständige Tätigkeit erlaubt (Feld 31)."),
+                    )
+        elif data.get("residence_title"):
+            # Not asked of EU citizens: drop what a changed answer left behind.
+            for name in ("residence_title", "residence_title_authority", "self_employment_allowed"):
+                data[name] = ""
+            data["residence_title_date"] = None
+        return data
+
+
+def person_form(index: int) -> type[PersonForm]:
+    return type(f"PersonForm{index}", (PersonForm,), {"index": index})
+
+
+class AddressMixin:
+    @staticmethod
+    def _address(data: dict[str, Any], prefix: str) -> tuple[str, str, str]:
+        return (data.get(f"{prefix}street", ""), data.get(f"{prefix}postal_code", ""), data.get(f"{prefix}city", ""))
+
+
+class PremisesForm(AddressMixin, forms.Form):
+    """Fields 12, 13, 14 and 20: where the business is run."""
+
+    street = forms.CharField(label=_number(12, _("Betriebsstätte: Straße und Hausnummer")), max_length=120)
+    postal_code = forms.CharField(label=_("Postleitzahl"), max_length=5, validators=[postal_code_validator])
+    city = forms.CharField(label=_("Ort"), max_length=80)
+    phone = forms.CharField(label=_number(12, _("Telefon der Betriebsstätte")), max_length=40, required=False)
+    email = forms.EmailField(label=_number(12, _("E-Mail der Betriebsstätte")), required=False)
+    website = forms.URLField(label=_number(12, _("Internetseite")), required=False, assume_scheme="https")
+    establishment = forms.ChoiceField(
+        label=_number(20, _("Die Anzeige betrifft")),
+        choices=[
+            ("haupt", _("eine Hauptniederlassung")),
+            ("zweig", _("eine Zweigniederlassung")),
+            ("zweigstelle", _("eine unselbständige Zweigstelle")),
+        ],
+        widget=forms.RadioSelect,
+        initial="haupt",
+    )
+    head_street = forms.CharField(
+        label=_number(13, _("Hauptniederlassung: Straße und Hausnummer")),
+        max_length=120,
+        required=False,
+        help_text=_("Nur bei Zweigniederlassung oder Zweigstelle."),
+    )
+    head_postal_code = forms.CharField(
+        label=_("Postleitzahl der Hauptniederlassung"),
+        max_length=5,
+        required=False,
+        validators=[postal_code_validator],
+    )
+    head_city = forms.CharField(label=_("Ort der Hauptniederlassung"), max_length=80, required=False)
+    former_street = forms.CharField(
+        label=_number(14, _("Frühere Betriebsstätte: Straße und Hausnummer")),
+        max_length=120,
+        required=False,
+        help_text=_("Nur wenn der Betrieb umzieht oder aus einem anderen Ort hierher verlegt wird."),
+    )
+    former_postal_code = forms.CharField(
+        label=_("Postleitzahl der früheren Betriebsstätte"),
+        max_length=5,
+        required=False,
+        validators=[postal_code_validator],
+    )
+    former_city = forms.CharField(label=_("Ort der früheren Betriebsstätte"), max_length=80, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("establishment") in ("zweig", "zweigstelle"):
+            for name in ("head_street", "head_postal_code", "head_city"):
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, _("Bei einer Zweigniederlassung fehlt die Hauptniederlassung (Feld 13)."))
+        former = self._address(data, "former_")
+        if any(former) and not all(former):
+            for name, value in zip(("former_street", "former_postal_code", "former_city"), former, strict=True):
+                if not value and name not in self.errors:
+                    self.add_error(name, _("Bitte die frühere Anschrift vollständig angeben (Feld 14)."))
+        return data
+
+
+class ActivityForm(forms.Form):
+    """Fields 15–19, 21 and 22: what the business does, from when, with whom."""
+
+    activity = forms.CharField(
+        label=_number(15, _("Angemeldete Tätigkeit")),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Genau beschreiben, z. B. „Friseursalon für Damen und Herren“ statt „Dienstleistungen“. "
+            "Mehrere Tätigkeiten mit Komma trennen; die wichtigste zuerst."
+        ),
+    )
+    wz_code = forms.CharField(
+        label=_number(15, _("Wirtschaftszweig (WZ-Code)")),
+        max_length=80,
+        help_text=_(
+            "Fünfstelliger Code der Klassifikation WZ 2008, z. B. 96021. Sie kennen ihn nicht? Schreiben Sie "
+            "ein Stichwort wie „Friseur“ oder „Onlinehandel“: wir schlagen passende Codes vor."
+        ),
+    )
+    side_business = forms.BooleanField(
+        label=_number(16, _("Die Tätigkeit wird (vorerst) im Nebenerwerb betrieben.")), required=False
+    )
+    start_date = forms.DateField(label=_number(17, _("Beginn der Tätigkeit")), widget=_date_widget())
+    kinds = forms.MultipleChoiceField(
+        label=_number(18, _("Art des Betriebes")),
+        choices=[
+            ("industrie", _("Industrie")),
+            ("handwerk", _("Handwerk")),
+            ("handel", _("Handel")),
+            ("sonstiges", _("Sonstiges")),
+        ],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Bestimmt, ob die IHK oder die Handwerkskammer zuständig ist. Mehrfachnennung möglich."),
+    )
+    staff_full = forms.IntegerField(
+        label=_number(19, _("Beschäftigte in Vollzeit (ohne Inhaber)")), min_value=0, max_value=100_000, initial=0
+    )
+    staff_part = forms.IntegerField(
+        label=_number(19, _("Beschäftigte in Teilzeit (ohne Inhaber)")), min_value=0, max_value=100_000, initial=0
+    )
+    vending = forms.BooleanField(
+        label=_number(21, _("Es werden Automaten aufgestellt (Automatenaufstellungsgewerbe).")), required=False
+    )
+    itinerant = forms.BooleanField(
+        label=_number(22, _("Die Tätigkeit wird auch im Reisegewerbe ausgeübt.")), required=False
+    )
+    late_reason = forms.CharField(
+        label=_("Warum zeigen Sie den Beginn erst jetzt an?"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Nur nötig, wenn der Beginn mehr als drei Monate zurückliegt."),
+    )
+
+    def clean_wz_code(self) -> str:
+        value: str = self.cleaned_data["wz_code"].strip()
+        activity = wz.lookup(value)
+        if activity is not None:
+            return activity.code
+        if wz.normalise(value) is not None:
+            raise ValidationError(
+                _("Den WZ-Code %(code)s gibt es nicht. Schreiben Sie ein Stichwort, dann schlagen wir Codes vor.")
+                % {"code": value},
+                code="wz_unknown",
+            )
+        suggestions = wz.search(value, limit=5)
+        if not suggestions:
+            raise ValidationError(
+                _("Zu „%(words)s“ haben wir keinen WZ-Code gefunden. Versuchen Sie ein anderes Stichwort.")
+                % {"words": value},
+                code="wz_none",
+            )
+        raise ValidationError(
+            _("Bitte tragen Sie einen fünfstelligen Code ein. Passend zu „%(words)s“: %(list)s.")
+            % {"words": value, "list": "; ".join(str(activity) for activity in suggestions)},
+            code="wz_suggest",
+        )
+
+    def clean_start_date(self) -> date:
+        value: date = self.cleaned_data["start_date"]
+        today = timezone.localdate()
+        if value > today + EARLY_BEFORE:
+            raise ValidationError(
+                _("Der Beginn liegt mehr als ein Jahr in der Zukunft. Bitte zeigen Sie das Gewerbe später an."),
+                code="too_early",
+            )
+        if value.year < 1900:
+            raise ValidationError(_("Bitte prüfen Sie das Jahr."), code="implausible")
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start = data.get("start_date")
+        if start is not None and start < timezone.localdate() - LATE_AFTER and not data.get("late_reason", "").strip():
+            self.add_error(
+                "late_reason",
+                _(
+                    "Der Beginn liegt mehr als drei Monate zurück. Bitte erklären Sie kurz, warum Sie ihn erst "
+                    "jetzt anzeigen."
+                ),
+            )
+        return data
+
+
+class RegistrationReasonForm(forms.Form):
+    """Fields 23, 25 and 26 of the GewA 1."""
+
+    reason = forms.ChoiceField(
+        label=_number(23, _("Grund der Anmeldung")),
+        choices=[
+            ("neu", _("Neugründung")),
+            ("verlegung", _("Verlegung aus einem anderen Meldebezirk (Feld 25)")),
+            ("uebernahme", _("Übernahme durch Kauf, Pacht oder Erbfolge")),
+            ("rechtsform", _("Wechsel der Rechtsform")),
+            ("eintritt", _("Eintritt von Gesellschaftern")),
+            ("umwg", _("Gründung nach dem Umwandlungsgesetz")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    former_municipality = forms.CharField(
+        label=_number(25, _("Bisheriger Ort des Betriebes")),
+        max_length=120,
+        required=False,
+        help_text=_(
+            "Bei einer Verlegung: Das dortige Gewerbeamt meldet den Betrieb ab; eine Abmeldung ist nicht nötig."
+        ),
+    )
+    previous_operator = forms.CharField(
+        label=_number(26, _("Name des bisherigen Gewerbetreibenden oder bisherige Firma")),
+        max_length=200,
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        reason = data.get("reason")
+        if reason == "verlegung" and not data.get("former_municipality"):
+            self.add_error("former_municipality", _("Von wo wird der Betrieb verlegt?"))
+        if reason in ("uebernahme", "rechtsform", "eintritt", "umwg") and not data.get("previous_operator"):
+            self.add_error("previous_operator", _("Bitte nennen Sie den bisherigen Inhaber oder die bisherige Firma."))
+        return data
+
+
+class PermitsForm(forms.Form):
+    """Fields 27–29 and 32: permits, the Handwerkskarte and remarks, with the evidence."""
+
+    permit_required = forms.ChoiceField(
+        label=_number(27, _("Braucht die Tätigkeit eine Erlaubnis?")),
+        choices=[("no", _("Nein")), ("yes", _("Ja")), ("unsure", _("Weiß ich nicht"))],
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Zum Beispiel Makler und Bauträger (§ 34c GewO), Versicherungsvermittler (§ 34d), "
+            "Finanzanlagenvermittler (§ 34f), Bewachung (§ 34a), Spielhallen, Gaststätten mit Alkohol, Taxi."
+        ),
+    )
+    permit_kind = forms.CharField(label=_number(28, _("Art der Erlaubnis")), max_length=200, required=False)
+    permit_date = forms.DateField(label=_number(28, _("Erteilt am")), required=False, widget=_date_widget())
+    permit_authority = forms.CharField(label=_number(28, _("Erteilt von (Behörde)")), max_length=200, required=False)
+    craft_card = forms.ChoiceField(
+        label=_number(29, _("Handwerkskarte (Eintragung in die Handwerksrolle)")),
+        choices=[
+            ("not_needed", _("Kein Handwerk")),
+            ("yes", _("liegt vor")),
+            ("applied", _("ist beantragt")),
+            ("no", _("liegt nicht vor")),
+        ],
+        widget=forms.RadioSelect,
+        initial="not_needed",
+    )
+    craft_card_date = forms.DateField(label=_number(29, _("Ausgestellt am")), required=False, widget=_date_widget())
+    craft_card_chamber = forms.CharField(
+        label=_number(29, _("Ausgestellt von (Handwerkskammer)")), max_length=120, required=False
+    )
+    evidence = AttachmentField(
+        label=_("Nachweise"),
+        multiple=True,
+        required=False,
+        help_text=_("Erlaubnis, Handwerkskarte, Registerauszug oder Aufenthaltstitel, falls vorhanden."),
+    )
+    notes = forms.CharField(
+        label=_number(32, _("Hinweise")),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("permit_required") == "yes" and not data.get("permit_kind"):
+            self.add_error("permit_kind", _("Welche Erlaubnis ist es (Feld 28)?"))
+        if data.get("craft_card") == "yes":
+            if not data.get("craft_card_chamber"):
+                self.add_error("craft_card_chamber", _("Welche Handwerkskammer hat die Karte ausgestellt?"))
+            if not data.get("craft_card_date"):
+                self.add_error("craft_card_date", _("Wann wurde die Handwerkskarte ausgestellt?"))
+        for name in ("permit_date", "craft_card_date"):
+            value = data.get(name)
+            if value is not None and value > timezone.localdate():
+                self.add_error(name, _("Das Datum liegt in der Zukunft."))
+        return data
+
+
+class BusinessLookupForm(forms.Form):
+    """GewA 2 and 3 start from the register: the business must be there."""
+
+    number = forms.CharField(
+        label=_("Betriebsnummer"),
+        max_length=20,
+        help_text=_("Sie steht auf Ihrer Empfangsbescheinigung, z. B. „G-SO-000123“."),
+    )
+    postal_code = forms.CharField(
+        label=_("Postleitzahl der Betriebsstätte"), max_length=5, validators=[postal_code_validator]
+    )
+
+    def business(self) -> Business | None:
+        from rathaus.trade.models import Business
+
+        procedure = getattr(self, "procedure", None)
+        if procedure is None:
+            return None
+        number = self.cleaned_data.get("number", "").strip().upper()
+        return (
+            Business.all_tenants.filter(
+                municipality=procedure.municipality,
+                number=number,
+                postal_code=self.cleaned_data.get("postal_code", ""),
+            )
+            .order_by("pk")
+            .first()
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        business = self.business()
+        if business is None:
+            raise ValidationError(
+                _(
+                    "Zu dieser Betriebsnummer und Postleitzahl gibt es in unserem Gewerberegister keinen Betrieb. "
+                    "Bitte prüfen Sie Ihre Empfangsbescheinigung. Ist der Betrieb noch nicht angemeldet, "
+                    "melden Sie ihn bitte an (GewA 1)."
+                ),
+                code="unknown_business",
+            )
+        if business.status != business.Status.ACTIVE:
+            raise ValidationError(
+                _("Dieser Betrieb ist seit %(date)s abgemeldet.")
+                % {"date": business.closed_on.strftime("%d.%m.%Y") if business.closed_on else "–"},
+                code="closed_business",
+            )
+        data["number"] = business.number
+        return data
+
+
+class ChangeForm(forms.Form):
+    """Fields 17 and 23 of the GewA 2: what changes, from when."""
+
+    changes = forms.MultipleChoiceField(
+        label=_number(23, _("Was ändert sich?")),
+        choices=[
+            ("verlegung", _("Die Betriebsstätte zieht innerhalb des Ortes um")),
+            ("wechsel", _("Die Tätigkeit wechselt")),
+            ("ausdehnung", _("Die Tätigkeit wird ausgedehnt")),
+            ("einschraenkung", _("Die Tätigkeit wird eingeschränkt")),
+            ("personen", _("Vertretungsberechtigte Personen ändern sich")),
+        ],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    change_date = forms.DateField(label=_number(17, _("Datum der Änderung")), widget=_date_widget())
+
+    def clean_change_date(self) -> date:
+        value: date = self.cleaned_data["change_date"]
+        today = timezone.localdate()
+        if value > today + EARLY_BEFORE:
+            raise ValidationError(_("Die Änderung liegt mehr als ein Jahr in der Zukunft."), code="too_early")
+        if value < today - timedelta(days=3 * 365):
+            raise ValidationError(
+                _("Die Änderung liegt mehr als drei Jahre zurück. Bitte rufen Sie uns an."), code="too_late"
+            )
+        return value
+
+
+class DeregistrationForm(forms.Form):
+    """Fields 17, 24 and 26 of the GewA 3."""
+
+    end_date = forms.DateField(label=_number(17, _("Datum der Betriebsaufgabe")), widget=_date_widget())
+    reason = forms.ChoiceField(
+        label=_number(24, _("Grund der Abmeldung")),
+        choices=[
+            ("aufgabe", _("Vollständige Aufgabe des Betriebes")),
+            ("verlegung", _("Verlegung in einen anderen Meldebezirk")),
+            ("uebergabe", _("Übergabe durch Verkauf, Verpachtung oder Erbfolge")),
+            ("rechtsform", _("Wechsel der Rechtsform")),
+            ("austritt", _("Austritt von Gesellschaftern")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    cause = forms.ChoiceField(
+        label=_("Ursache der Aufgabe"),
+        required=False,
+        choices=[
+            ("", _("Keine Angabe")),
+            ("wirtschaftlich", _("Wirtschaftliche Gründe")),
+            ("insolvenz", _("Insolvenzverfahren")),
+            ("alter", _("Alter oder Gesundheit")),
+            ("sonstiges", _("Sonstige Gründe")),
+        ],
+        help_text=_("Freiwillig, nur für die Statistik."),
+    )
+    successor = forms.CharField(
+        label=_number(26, _("Künftiger Gewerbetreibender")),
+        max_length=200,
+        required=False,
+        help_text=_("Bei Übergabe, Rechtsformwechsel oder Verlegung: wer oder wohin."),
+    )
+
+    def clean_end_date(self) -> date:
+        value: date = self.cleaned_data["end_date"]
+        today = timezone.localdate()
+        if value > today + EARLY_BEFORE:
+            raise ValidationError(_("Das Datum liegt mehr als ein Jahr in der Zukunft."), code="too_early")
+        if value.year < 1900:
+            raise ValidationError(_("Bitte prüfen Sie das Jahr."), code="implausible")
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("reason") in ("uebergabe", "rechtsform", "verlegung") and not data.get("successor"):
+            self.add_error("successor", _("Bitte nennen Sie den Nachfolger oder den neuen Ort (Feld 26)."))
+        return data

@@ -1,0 +1,240 @@
+"""What issuing a receipt sets off: the notice enters the trade register and one filtered message per
+recipient goes into the outbox. Both happen in the transaction of the clerk's decision, so a
+receipt never exists without its register entry and its messages, and delivery starts only after
+the commit (a recipient that is down cannot undo a decision)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from rathaus.records.services import audit_record
+from rathaus.trade import notice as notice_data
+from rathaus.trade.forms import LegalForm
+from rathaus.trade.models import Business, BusinessNotice, OutboxMessage, Recipient, TradeOffice
+
+if TYPE_CHECKING:
+    from rathaus.accounts.models import User
+    from rathaus.cases.models import Case
+    from rathaus.municipalities.models import Municipality
+
+
+def trade_office_for(municipality: Municipality) -> TradeOffice:
+    """The municipality's trade office settings; created with the NRW defaults on first use."""
+    office = TradeOffice.all_tenants.filter(municipality=municipality).first()
+    if office is None:
+        office = TradeOffice.all_tenants.create(
+            municipality=municipality,
+            sender_name=f"{municipality.name}, Gewerbeamt",
+            sender_email=municipality.email,
+            sender_phone=municipality.phone,
+        )
+    return office
+
+
+def business_number_next(municipality: Municipality) -> str:
+    """G-<prefix>-000123: readable on the phone and unique per municipality (the caller holds a lock)."""
+    prefix = f"G-{municipality.reference_prefix}-"
+    last = (
+        Business.all_tenants.select_for_update()
+        .filter(municipality=municipality, number__startswith=prefix)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    following = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{following:06d}"
+
+
+def _business_for(case: Case) -> Business | None:
+    number = case.answers.get("betrieb_nummer", {}).get("number", "")
+    if not number:
+        return None
+    return Business.all_tenants.select_for_update().filter(municipality=case.municipality, number=number).first()
+
+
+def _apply(business: Business, answers: dict[str, Any]) -> None:
+    business.name = notice_data.display_name(answers)[:200] or business.name
+    legal_form = answers.get("betrieb", {}).get("legal_form")
+    if legal_form:
+        business.legal_form = legal_form
+    premises = answers.get("betriebsstaette", {})
+    if premises:
+        business.street = premises.get("street", business.street)
+        business.postal_code = premises.get("postal_code", business.postal_code)
+        business.city = premises.get("city", business.city)
+    activity = answers.get("taetigkeit", {})
+    if activity:
+        business.activity = activity.get("activity", business.activity)[:500]
+        business.wz_code = activity.get("wz_code", business.wz_code)
+
+
+@transaction.atomic
+def notice_register(*, case: Case, kind: str) -> BusinessNotice:
+    """Files a confirmed notice in the trade register: a GewA 1 creates the business, a GewA 2 changes
+    it, a GewA 3 closes it. Returns the register's notice; queues the messages to recipients."""
+    answers = case.answers
+    now = timezone.now()
+    if kind == notice_data.REGISTRATION:
+        activity = answers["taetigkeit"]
+        business = Business(
+            municipality=case.municipality,
+            number=business_number_next(case.municipality),
+            started_on=date.fromisoformat(activity["start_date"]),
+            legal_form=answers["betrieb"]["legal_form"],
+            street="",
+            postal_code="",
+            city="",
+            activity="",
+            wz_code="",
+            name="",
+        )
+        _apply(business, answers)
+        business.save()
+        valid_from = business.started_on
+    else:
+        existing = _business_for(case)
+        if existing is None:
+            raise ValidationError(_("Der Betrieb steht nicht (mehr) im Gewerberegister."))
+        business = existing
+        if business.status != Business.Status.ACTIVE:
+            raise ValidationError(_("Der Betrieb ist bereits abgemeldet."))
+        if kind == notice_data.CHANGE:
+            _apply(business, answers)
+            valid_from = date.fromisoformat(answers["aenderung"]["change_date"])
+        else:
+            business.status = Business.Status.CLOSED
+            valid_from = date.fromisoformat(answers["abmeldung"]["end_date"])
+            business.closed_on = valid_from
+        business.save()
+    registered = BusinessNotice.all_tenants.create(
+        municipality=case.municipality,
+        business=business,
+        case=case,
+        kind=kind,
+        reference=case.reference,
+        valid_from=valid_from,
+        wz_code=business.wz_code,
+        answers=answers,
+        confirmed_at=now,
+    )
+    audit_record(
+        municipality=case.municipality,
+        actor=None,
+        action="trade.registered",
+        obj=business,
+        data={"case": case.reference, "notice": kind, "business": business.number},
+    )
+    outbox_enqueue(notice=registered)
+    return registered
+
+
+@transaction.atomic
+def answers_correct(*, case: Case, actor: User, changes: dict[str, dict[str, Any]]) -> Case:
+    """A clerk corrects answers of a notice (a typo in the name, a wrong WZ code) before re-issuing the
+    receipt with the transition "correct". The audit entry names the fields, not their values."""
+    answers = {key: dict(value) if isinstance(value, dict) else value for key, value in case.answers.items()}
+    changed = []
+    for step, fields in changes.items():
+        for name, value in fields.items():
+            if answers.get(step, {}).get(name) != value:
+                answers.setdefault(step, {})[name] = value
+                changed.append(f"{step}.{name}")
+    if not changed:
+        raise ValidationError(_("Es wurde nichts geändert."))
+    case.answers = answers
+    case.save(update_fields=["answers", "updated_at"])
+    audit_record(
+        municipality=case.municipality,
+        actor=actor,
+        action="trade.answers_corrected",
+        obj=case,
+        data={"case": case.reference, "fields": sorted(changed)},
+    )
+    return case
+
+
+def notice_correct(*, case: Case, actor: User | None, reason: str) -> BusinessNotice:
+    """Re-issues a confirmed notice from the case's current answers: the register follows, the correction
+    is a notice of its own, and every recipient of the original gets a correction message. Runs inside
+    the transition "correct"."""
+    original = BusinessNotice.all_tenants.filter(case=case).order_by("-confirmed_at", "-pk").first()
+    if original is None:
+        raise ValidationError(_("Zu diesem Vorgang gibt es noch keine bescheinigte Anzeige."))
+    business = Business.all_tenants.select_for_update().get(pk=original.business_id)
+    if original.kind != notice_data.DEREGISTRATION:
+        _apply(business, case.answers)
+        business.save()
+    correction = BusinessNotice.all_tenants.create(
+        municipality=case.municipality,
+        business=business,
+        case=case,
+        kind=original.kind,
+        reference=case.reference,
+        valid_from=original.valid_from,
+        wz_code=business.wz_code,
+        answers=case.answers,
+        corrects=original,
+        correction_reason=reason.strip(),
+        confirmed_at=timezone.now(),
+    )
+    audit_record(
+        municipality=case.municipality,
+        actor=actor,
+        action="trade.corrected",
+        obj=business,
+        data={"case": case.reference, "business": business.number},
+    )
+    outbox_enqueue(notice=correction)
+    return correction
+
+
+def outbox_enqueue(*, notice: BusinessNotice) -> list[OutboxMessage]:
+    """One message per active recipient the notice concerns, holding only the fields its rule allows.
+    A correction goes to the recipients of the original (GewAnzV: the same circle), plus any new one."""
+    from rathaus.trade.outbox import deliver_after_commit
+    from rathaus.trade.xml import build_message
+
+    all_values = notice_data.values(notice.answers, notice.kind)
+    facts = notice_data.facts({**notice.answers, "_register": {"wz_code": notice.wz_code}}, notice.kind)
+    earlier = set()
+    if notice.corrects_id is not None:
+        earlier = set(
+            OutboxMessage.all_tenants.filter(notice_id=notice.corrects_id).values_list("recipient_id", flat=True)
+        )
+    messages = []
+    now = timezone.now()
+    recipients = Recipient.all_tenants.filter(municipality=notice.municipality, active=True).order_by("kind")
+    for recipient in recipients:
+        rule = recipient.rule
+        if not (rule.applies(facts) or recipient.pk in earlier):
+            continue
+        message = OutboxMessage(
+            municipality=notice.municipality,
+            notice=notice,
+            recipient=recipient,
+            message_type=f"{rule.message_prefix}.gewerbemeldung.{rule.message_code}",
+            is_correction=notice.corrects_id is not None,
+            next_attempt_at=now,
+        )
+        message.xml = build_message(
+            notice=notice,
+            recipient=recipient,
+            values=rule.filter(all_values),
+            message_uuid=message.message_uuid,
+            is_correction=message.is_correction,
+            created_at=now,
+        )
+        message.save()
+        messages.append(message)
+    deliver_after_commit([message.pk for message in messages])
+    return messages
+
+
+def legal_form_is_legal_person(answers: dict[str, Any]) -> bool:
+    return answers.get("betrieb", {}).get("legal_form") in LegalForm.LEGAL_PERSONS
