@@ -10,6 +10,7 @@ from rathaus.jobs import views as job_views
 from rathaus.municipalities import views as municipality_views
 from rathaus.payments import urls as payment_urls
 from rathaus.records import views as record_views
+from rathaus.trade import urls as trade_urls
 
 backoffice_patterns: list[URLPattern | URLResolver] = [
     path("", municipality_views.backoffice_dashboard, name="dashboard"),
@@ -26,6 +27,7 @@ backoffice_patterns: list[URLPattern | URLResolver] = [
     path("stellen/neu/", job_views.backoffice_job_posting_create, name="job_posting_create"),
     path("stellen/<int:posting_id>/", job_views.backoffice_job_posting_edit, name="job_posting_edit"),
     *case_urls.backoffice_patterns,
+    *trade_urls.backoffice_patterns,
 ]
 
 municipality_patterns: list[URLPattern | URLResolver] = [
@@ -43,6 +45,7 @@ municipality_patterns: list[URLPattern | URLResolver] = [
     path("verwaltung/", include((backoffice_patterns, "backoffice"))),
     *payment_urls.public_patterns,
     *case_urls.public_patterns,
+    *trade_urls.public_patterns,
 ]
 
 urlpatterns = [

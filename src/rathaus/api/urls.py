@@ -11,6 +11,7 @@ from rathaus.catalog.api import router as catalog_router
 from rathaus.jobs.api import router as jobs_router
 from rathaus.municipalities.api import router as municipalities_router
 from rathaus.schoolroute.api import router as schoolroute_router
+from rathaus.trade.api import router as trade_router
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +26,7 @@ api.add_router("", municipalities_router)
 api.add_router("", catalog_router)
 api.add_router("", schoolroute_router)
 api.add_router("", jobs_router)
+api.add_router("", trade_router)
 
 
 @api.exception_handler(ValidationError)

@@ -135,7 +135,7 @@ class TradeNotice(Procedure):
     workflow = WORKFLOW
     # GewAnzV: data go to the recipients "unverzüglich"; the receipt is due within three days.
     processing_days = 3
-    department_key = "ordnung"
+    department_key = "ordnungsamt"
     receipt_template = "records/pdf/receipt.html"
     file_panel_template = "trade/backoffice/_case_panel.html"
     attachments = AttachmentRule(max_files=10, max_bytes=10 * 1024 * 1024, types=frozenset({"pdf", "png", "jpeg"}))
