@@ -65,6 +65,12 @@ class TradeOffice(TenantModel):
     )
     sender_email = models.EmailField(_("E-Mail-Adresse des Gewerbeamts"))
     sender_phone = models.CharField(_("Telefon des Gewerbeamts"), max_length=40, blank=True)
+    court = models.CharField(
+        _("Zuständiges Verwaltungsgericht"),
+        max_length=200,
+        default="Verwaltungsgericht Arnsberg, Jägerstraße 1, 59821 Arnsberg",
+        help_text=_("Für die Rechtsbehelfsbelehrung einer Zurückweisung, mit Anschrift."),
+    )
     # The public extract for a legitimate interest (§ 14 Abs. 5 GewO) through the API.
     public_extract = models.BooleanField(_("Öffentliche Registerauskunft über die Schnittstelle"), default=True)
 

@@ -111,7 +111,7 @@ WORKFLOW = Workflow(
             _("Anzeige zurückweisen"),
             (SUBMITTED, IN_REVIEW, WAITING),
             REJECTED,
-            notice_template="jobs/pdf/notice.html",
+            notice_template="records/pdf/notice.html",
             notice_title=_("Zurückweisung der Gewerbeanzeige"),
             needs_text=True,
         ),
@@ -203,9 +203,29 @@ class TradeNotice(Procedure):
     def notice_context(self, case: Case, transition: Transition, text: str) -> dict[str, Any]:
         from rathaus.trade.gewanzv import FIELDS
         from rathaus.trade.models import BusinessNotice
+        from rathaus.trade.services import trade_office_for
 
         registered = BusinessNotice.all_tenants.filter(case=case).select_related("business").order_by("-pk").first()
+        person = case.answers.get("person_1", {})
+        premises = case.answers.get("betriebsstaette", {})
+        name = notice_data.display_name(case.answers)
+        if premises:
+            address = [
+                name,
+                premises.get("street", ""),
+                f"{premises.get('postal_code', '')} {premises.get('city', '')}",
+            ]
+        else:
+            address = [name, person.get("street", ""), f"{person.get('postal_code', '')} {person.get('city', '')}"]
         return {
+            "addressee": "\n".join(line for line in address if line.strip()),
+            "legal_remedy": gettext(
+                "Gegen diese Entscheidung können Sie innerhalb eines Monats nach Bekanntgabe Klage beim "
+                "%(court)s erheben (§ 74 VwGO; ein Widerspruchsverfahren findet nach § 110 JustG NRW nicht statt)."
+            )
+            % {"court": trade_office_for(case.municipality).court}
+            if transition.key == "reject"
+            else "",
             "transition_key": transition.key,
             "business": registered.business if registered else None,
             "registered": registered,
