@@ -192,15 +192,28 @@ def trade_clerk(soest: Municipality, trade_department: Department) -> User:
 
 
 @pytest.fixture
-def gmbh_case(soest: Municipality, trade_department: Department, trade_office: TradeOffice) -> Case:
-    return submit_notice(soest, gmbh_steps())
+def gmbh_case(
+    soest: Municipality,
+    trade_department: Department,
+    trade_office: TradeOffice,
+    django_capture_on_commit_callbacks: Any,
+) -> Case:
+    with django_capture_on_commit_callbacks(execute=True):
+        return submit_notice(soest, gmbh_steps())
 
 
 @pytest.fixture
 def confirmed_gmbh(
-    gmbh_case: Case, trade_clerk: User, soest_recipients: list[Recipient], settings: Any, tmp_path: Any
+    gmbh_case: Case,
+    trade_clerk: User,
+    soest_recipients: list[Recipient],
+    settings: Any,
+    tmp_path: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> BusinessNotice:
-    """The GmbH's notice confirmed by the clerk: in the register, with its messages in the outbox."""
+    """The GmbH's notice confirmed by the clerk: in the register, with its receipt in the postbox and its
+    messages in the outbox (delivered to the file drop, as tasks run at once in tests)."""
     settings.TRADE_OUTBOX_DIR = str(tmp_path / "outbox")
-    case_transition(case=gmbh_case, transition_key="confirm", actor=trade_clerk)
+    with django_capture_on_commit_callbacks(execute=True):
+        case_transition(case=gmbh_case, transition_key="confirm", actor=trade_clerk)
     return BusinessNotice.all_tenants.get(case=gmbh_case)
