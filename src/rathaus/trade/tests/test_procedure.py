@@ -303,6 +303,7 @@ def test_a_correction_updates_the_register_and_goes_to_the_same_recipients(
 
 
 def test_correcting_nothing_is_refused(confirmed_gmbh: BusinessNotice, trade_clerk: User) -> None:
+    assert confirmed_gmbh.case is not None
     with pytest.raises(ValidationError):
         answers_correct(case=confirmed_gmbh.case, actor=trade_clerk, changes={"taetigkeit": {"wz_code": "43220"}})
 
@@ -346,7 +347,7 @@ def test_a_deregistration_closes_the_business_free_of_charge(confirmed_gmbh: Bus
     case_transition(case=case, transition_key="confirm", actor=trade_clerk)
     business.refresh_from_db()
     assert business.status == Business.Status.CLOSED
-    assert business.closed_on.isoformat() == end
+    assert business.closed_on is not None and business.closed_on.isoformat() == end
 
 
 def test_a_change_for_a_business_not_in_the_register_is_refused(
@@ -356,7 +357,7 @@ def test_a_change_for_a_business_not_in_the_register_is_refused(
     procedure = registry.get("gewerbe-ummeldung")(soest)
     form = procedure.form_for(procedure.step("betrieb_nummer"), data={"number": "G-SO-999999", "postal_code": "59494"})
     assert not form.is_valid()
-    assert "keinen Betrieb" in " ".join(form.non_field_errors())
+    assert "keinen Betrieb" in " ".join(str(error) for error in form.non_field_errors())
     assert draft.answers == {}
 
 
@@ -368,7 +369,7 @@ def test_a_closed_business_cannot_be_changed(confirmed_gmbh: BusinessNotice) -> 
         procedure.step("betrieb_nummer"), data={"number": business.number, "postal_code": business.postal_code}
     )
     assert not form.is_valid()
-    assert "abgemeldet" in " ".join(form.non_field_errors())
+    assert "abgemeldet" in " ".join(str(error) for error in form.non_field_errors())
 
 
 def test_the_lookup_does_not_find_another_municipalitys_business(
@@ -383,7 +384,9 @@ def test_the_lookup_does_not_find_another_municipalitys_business(
     assert not form.is_valid()
 
 
-def test_an_inactive_recipient_gets_nothing(gmbh_case: Case, trade_clerk: User, soest_recipients: list) -> None:
+def test_an_inactive_recipient_gets_nothing(
+    gmbh_case: Case, trade_clerk: User, soest_recipients: list[Recipient]
+) -> None:
     Recipient.all_tenants.filter(kind="ihk").update(active=False)
     case_transition(case=gmbh_case, transition_key="confirm", actor=trade_clerk)
     kinds = set(OutboxMessage.all_tenants.values_list("recipient__kind", flat=True))
