@@ -417,6 +417,32 @@ class PremisesForm(AddressMixin, forms.Form):
         return data
 
 
+def clean_wz_code(text: str) -> str:
+    """A five-digit WZ 2008 subclass from what was typed; words bring suggestions, never a guess."""
+    value = text.strip()
+    activity = wz.lookup(value)
+    if activity is not None:
+        return activity.code
+    if wz.normalise(value) is not None:
+        raise ValidationError(
+            _("Den WZ-Code %(code)s gibt es nicht. Schreiben Sie ein Stichwort, dann schlagen wir Codes vor.")
+            % {"code": value},
+            code="wz_unknown",
+        )
+    suggestions = wz.search(value, limit=5)
+    if not suggestions:
+        raise ValidationError(
+            _("Zu „%(words)s“ haben wir keinen WZ-Code gefunden. Versuchen Sie ein anderes Stichwort.")
+            % {"words": value},
+            code="wz_none",
+        )
+    raise ValidationError(
+        _("Bitte tragen Sie einen fünfstelligen Code ein. Passend zu „%(words)s“: %(list)s.")
+        % {"words": value, "list": "; ".join(str(activity) for activity in suggestions)},
+        code="wz_suggest",
+    )
+
+
 class ActivityForm(forms.Form):
     """Fields 15–19, 21 and 22: what the business does, from when, with whom."""
 
@@ -473,28 +499,7 @@ class ActivityForm(forms.Form):
     )
 
     def clean_wz_code(self) -> str:
-        value: str = self.cleaned_data["wz_code"].strip()
-        activity = wz.lookup(value)
-        if activity is not None:
-            return activity.code
-        if wz.normalise(value) is not None:
-            raise ValidationError(
-                _("Den WZ-Code %(code)s gibt es nicht. Schreiben Sie ein Stichwort, dann schlagen wir Codes vor.")
-                % {"code": value},
-                code="wz_unknown",
-            )
-        suggestions = wz.search(value, limit=5)
-        if not suggestions:
-            raise ValidationError(
-                _("Zu „%(words)s“ haben wir keinen WZ-Code gefunden. Versuchen Sie ein anderes Stichwort.")
-                % {"words": value},
-                code="wz_none",
-            )
-        raise ValidationError(
-            _("Bitte tragen Sie einen fünfstelligen Code ein. Passend zu „%(words)s“: %(list)s.")
-            % {"words": value, "list": "; ".join(str(activity) for activity in suggestions)},
-            code="wz_suggest",
-        )
+        return clean_wz_code(self.cleaned_data["wz_code"])
 
     def clean_start_date(self) -> date:
         value: date = self.cleaned_data["start_date"]

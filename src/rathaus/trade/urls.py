@@ -2,7 +2,11 @@
 
 from django.urls import URLPattern, URLResolver
 
-from rathaus.trade import outbox_views, register_views
+from rathaus.trade import correction_views, outbox_views, register_views
 
-backoffice_patterns: list[URLPattern | URLResolver] = [*outbox_views.patterns, *register_views.patterns]
+backoffice_patterns: list[URLPattern | URLResolver] = [
+    *correction_views.patterns,
+    *outbox_views.patterns,
+    *register_views.patterns,
+]
 public_patterns: list[URLPattern | URLResolver] = [*register_views.public_patterns]

@@ -1,0 +1,103 @@
+"""The clerk corrects a confirmed notice: the answers change, the receipt is issued again, and every
+recipient gets a correction message (transition "correct")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from rathaus.cases.backoffice import _add_errors, _case_for
+from rathaus.cases.services import case_transition
+from rathaus.municipalities.middleware import staff_user
+from rathaus.procedures.registry import get as procedure_class
+from rathaus.trade.forms import clean_wz_code, postal_code_validator
+from rathaus.trade.procedure import CONFIRMED, TradeNotice
+
+# The corrections a clerk may make, as (step, field) of the notice's answers.
+CORRECTABLE = {
+    "registered_name": ("betrieb", "registered_name"),
+    "trade_name": ("betrieb", "trade_name"),
+    "street": ("betriebsstaette", "street"),
+    "postal_code": ("betriebsstaette", "postal_code"),
+    "city": ("betriebsstaette", "city"),
+    "activity": ("taetigkeit", "activity"),
+    "wz_code": ("taetigkeit", "wz_code"),
+}
+
+
+class CorrectionForm(forms.Form):
+    registered_name = forms.CharField(
+        label=gettext_lazy("Feld 1: Im Register eingetragener Name"), max_length=200, required=False
+    )
+    trade_name = forms.CharField(label=gettext_lazy("Geschäftsbezeichnung"), max_length=200, required=False)
+    street = forms.CharField(label=gettext_lazy("Feld 12: Betriebsstätte, Straße und Hausnummer"), max_length=120)
+    postal_code = forms.CharField(label=gettext_lazy("Postleitzahl"), max_length=5, validators=[postal_code_validator])
+    city = forms.CharField(label=gettext_lazy("Ort"), max_length=80)
+    activity = forms.CharField(
+        label=gettext_lazy("Feld 15: Angemeldete Tätigkeit"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    wz_code = forms.CharField(label=gettext_lazy("Feld 15: WZ-Code"), max_length=80)
+    reason = forms.CharField(
+        label=gettext_lazy("Begründung der Berichtigung"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Steht auf der berichtigten Empfangsbescheinigung."),
+    )
+
+    def clean_wz_code(self) -> str:
+        # The same check and suggestions as on the citizen's page.
+        return clean_wz_code(self.cleaned_data["wz_code"])
+
+
+def _initial(answers: dict[str, Any]) -> dict[str, Any]:
+    return {name: answers.get(step, {}).get(key, "") for name, (step, key) in CORRECTABLE.items()}
+
+
+def trade_correct(request: HttpRequest, municipality_slug: str, case_id: int) -> HttpResponse:
+    case, _role = _case_for(request, case_id)
+    procedure = procedure_class(case.procedure_key)(case.municipality)
+    if not isinstance(procedure, TradeNotice) or case.status != CONFIRMED:
+        raise Http404(_("Nur eine bescheinigte Gewerbeanzeige kann berichtigt werden."))
+    initial = _initial(case.answers)
+    form = CorrectionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changes: dict[str, dict[str, Any]] = {}
+        for name, (step, key) in CORRECTABLE.items():
+            if step not in case.answers:
+                continue
+            if form.cleaned_data[name] != initial[name]:
+                changes.setdefault(step, {})[key] = form.cleaned_data[name]
+        from rathaus.trade.services import answers_correct
+
+        try:
+            with transaction.atomic():
+                answers_correct(case=case, actor=staff_user(request), changes=changes)
+                case_transition(
+                    case=case, transition_key="correct", actor=staff_user(request), text=form.cleaned_data["reason"]
+                )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return redirect("backoffice:case_detail", municipality_slug=case.municipality.slug, case_id=case.pk)
+    status = 422 if form.errors else 200
+    return render(
+        request,
+        "trade/backoffice/correct.html",
+        {
+            "form": form,
+            "case": case,
+            "heading": _("Gewerbeanzeige %(reference)s berichtigen") % {"reference": case.reference},
+        },
+        status=status,
+    )
+
+
+patterns = [path("gewerbe/vorgang/<int:case_id>/berichtigen/", trade_correct, name="trade_correct")]
