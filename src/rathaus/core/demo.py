@@ -227,6 +227,9 @@ def demo_load() -> list[DemoLogin]:
     from rathaus.jobs.demo import jobs_demo_load  # imported here: it builds on this module's helpers
 
     logins.extend(jobs_demo_load())
+    from rathaus.trade.demo import trade_demo_load
+
+    logins.extend(trade_demo_load())
     _person(email=CITIZEN_EMAIL, first_name="Robin", last_name="Beispiel")
     logins.append(DemoLogin("–", "Bürgerin/Bürger", CITIZEN_EMAIL, DEMO_PASSWORD, ""))
     return logins

@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from rathaus.accounts.models import Membership, User
 from rathaus.cases.models import Case, Draft
-from rathaus.cases.services import case_submit, case_transition, draft_save_step, draft_start
+from rathaus.cases.services import case_transition, draft_save_step
 from rathaus.municipalities.models import Department, Municipality
 from rathaus.testing import make_department, make_staff
+from rathaus.trade.demo import submit_steps
 from rathaus.trade.gewanzv import RECIPIENTS
 from rathaus.trade.models import BusinessNotice, Recipient, TradeOffice
 from rathaus.trade.services import trade_office_for
@@ -147,11 +148,7 @@ def fill(draft: Draft, step_key: str, data: dict[str, Any]) -> None:
 def submit_notice(
     municipality: Municipality, steps: dict[str, dict[str, Any]], procedure_key: str = "gewerbe-anmeldung"
 ) -> Case:
-    draft = draft_start(municipality=municipality, procedure_key=procedure_key, user=None)
-    for step_key, data in steps.items():
-        fill(draft, step_key, data)
-    case, _token = case_submit(draft=draft, idempotency_key=draft.token, user=None, payment_provider="counter")
-    return case
+    return submit_steps(municipality, steps, procedure_key)
 
 
 def make_recipients(municipality: Municipality, *, transport: str = "file") -> list[Recipient]:
