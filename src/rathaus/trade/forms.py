@@ -527,6 +527,15 @@ class ActivityForm(forms.Form):
         return data
 
 
+class ChangeActivityForm(ActivityForm):
+    """The activity after a change (GewA 2): the date of the change is asked on its own page (field 17)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["start_date"]
+        del self.fields["late_reason"]
+
+
 class RegistrationReasonForm(forms.Form):
     """Fields 23, 25 and 26 of the GewA 1."""
 

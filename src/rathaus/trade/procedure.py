@@ -37,6 +37,7 @@ from rathaus.trade.forms import (
     ActivityForm,
     BusinessForm,
     BusinessLookupForm,
+    ChangeActivityForm,
     ChangeForm,
     DeregistrationForm,
     LegalForm,
@@ -329,7 +330,7 @@ class Change(TradeNotice):
         Step("betrieb", _("Unternehmen und Register (Felder 1, 2, 10)"), BusinessForm),
         *_person_steps(),
         Step("betriebsstaette", _("Betriebsstätte (Felder 12 bis 14, 20)"), PremisesForm),
-        Step("taetigkeit", _("Tätigkeit (Felder 15 bis 19, 21, 22)"), ActivityForm),
+        Step("taetigkeit", _("Tätigkeit (Felder 15, 16, 18, 19, 21, 22)"), ChangeActivityForm),
         Step("aenderung", _("Änderung (Felder 17, 23)"), ChangeForm),
         Step("erlaubnisse", _("Erlaubnisse und Nachweise (Felder 27 bis 32)"), PermitsForm),
     )

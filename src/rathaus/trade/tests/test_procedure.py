@@ -392,3 +392,10 @@ def test_an_inactive_recipient_gets_nothing(
     kinds = set(OutboxMessage.all_tenants.values_list("recipient__kind", flat=True))
     assert "ihk" not in kinds
     assert {"finanzamt", "hwk", "auslaenderbehoerde"} <= kinds
+
+
+def test_a_change_asks_for_the_date_of_the_change_not_the_start(soest: Municipality) -> None:
+    procedure = registry.get("gewerbe-ummeldung")(soest)
+    fields = procedure.form_for(procedure.step("taetigkeit")).fields
+    assert "start_date" not in fields and "late_reason" not in fields
+    assert "change_date" in procedure.form_for(procedure.step("aenderung")).fields
