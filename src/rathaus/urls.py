@@ -11,6 +11,7 @@ from rathaus.municipalities import views as municipality_views
 from rathaus.payments import urls as payment_urls
 from rathaus.records import views as record_views
 from rathaus.trade import urls as trade_urls
+from rathaus.trade import views as trade_views
 
 backoffice_patterns: list[URLPattern | URLResolver] = [
     path("", municipality_views.backoffice_dashboard, name="dashboard"),
@@ -55,6 +56,7 @@ urlpatterns = [
     path("konto/loeschen/", account_views.delete, name="account_delete"),
     path("konto/", include("allauth.urls")),
     path("api/v1/", api.urls),
+    path("wz-vorschlaege/", trade_views.wz_suggestions, name="wz_suggestions"),
     path("<slug:municipality_slug>/", include(municipality_patterns)),
 ]
 

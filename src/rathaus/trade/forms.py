@@ -14,7 +14,10 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.procedures.fields import AttachmentField
@@ -443,6 +446,26 @@ def clean_wz_code(text: str) -> str:
     )
 
 
+class WzCodeInput(forms.TextInput):
+    """A text field that, with JavaScript, offers matching codes while typing (a datalist filled by htmx)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            attrs={
+                "list": "wz-vorschlaege",
+                "autocomplete": "off",
+                "hx-get": reverse_lazy("wz_suggestions"),
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": "#wz-vorschlaege",
+                "hx-swap": "outerHTML",
+            }
+        )
+
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
+        field = super().render(name, value, attrs, renderer)
+        return format_html('{}<datalist id="wz-vorschlaege"></datalist>', field)
+
+
 class ActivityForm(forms.Form):
     """Fields 15–19, 21 and 22: what the business does, from when, with whom."""
 
@@ -458,6 +481,7 @@ class ActivityForm(forms.Form):
     wz_code = forms.CharField(
         label=_number(15, _("Wirtschaftszweig (WZ-Code)")),
         max_length=80,
+        widget=WzCodeInput(),
         help_text=_(
             "Fünfstelliger Code der Klassifikation WZ 2008, z. B. 96021. Sie kennen ihn nicht? Schreiben Sie "
             "ein Stichwort wie „Friseur“ oder „Onlinehandel“: wir schlagen passende Codes vor."
