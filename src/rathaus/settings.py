@@ -286,6 +286,8 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = env_path("MEDIA_ROOT", DATA_DIR / "media")
 # Street networks (routing graphs, one .npz per municipality) written by `rathaus import-streets`.
 GRAPH_DIR = env_path("RATHAUS_GRAPH_DIR", DATA_DIR / "graphs")
+# The trade office's messages to authorities that collect them from a folder: one subfolder per recipient.
+TRADE_OUTBOX_DIR = env_path("TRADE_OUTBOX_DIR", DATA_DIR / "outbox")
 STORAGES: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": env_str("MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage"),

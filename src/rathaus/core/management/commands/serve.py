@@ -17,6 +17,9 @@ from gunicorn.app.base import BaseApplication
 logger = logging.getLogger(__name__)
 
 RETENTION_INTERVAL = timedelta(days=1)
+# The trade office's outbox: messages whose next attempt has come are queued. The first retry of a
+# failed message is due after a minute; when nothing is due this is one indexed query.
+OUTBOX_INTERVAL = timedelta(minutes=1)
 
 
 def _retention_enqueue() -> None:
@@ -35,6 +38,23 @@ def _retention_schedule(stop: threading.Event) -> None:
     """Queues the retention run every day while the server runs; the task worker does the work."""
     while not stop.wait(RETENTION_INTERVAL.total_seconds()):
         _retention_enqueue()
+
+
+def _outbox_deliver_due() -> None:
+    from rathaus.trade.outbox import deliver_due
+
+    try:
+        deliver_due()
+    except Exception:
+        logger.exception("Could not queue the due outbox messages; trying again in %s.", OUTBOX_INTERVAL)
+    finally:
+        connections.close_all()
+
+
+def _outbox_schedule(stop: threading.Event) -> None:
+    """Queues the outbox's due messages every minute while the server runs; the task worker sends them."""
+    while not stop.wait(OUTBOX_INTERVAL.total_seconds()):
+        _outbox_deliver_due()
 
 
 class _Server(BaseApplication):  # type: ignore[misc]
@@ -81,6 +101,7 @@ class Command(BaseCommand):
         _retention_enqueue()
         stop_schedule = threading.Event()
         threading.Thread(target=_retention_schedule, args=(stop_schedule,), name="retention", daemon=True).start()
+        threading.Thread(target=_outbox_schedule, args=(stop_schedule,), name="outbox", daemon=True).start()
         try:
             _Server(
                 {
