@@ -28,6 +28,7 @@ from rathaus.municipalities.tenancy import NO_TENANT, tenant_context
 from rathaus.payments.models import Payment
 from rathaus.records.models import Document
 from rathaus.testing import make_department, make_service, make_staff
+from rathaus.trade.tests.register_data import make_business
 
 SECRET_NAME = "Soester Geheimleistung"
 SECRET_FEEDBACK = "Soester Rückmeldung mit Geheimnis"
@@ -127,6 +128,7 @@ def soest_objects(soest: Municipality) -> dict[str, int | str]:
         "step_key": "person",
         "reference": case.reference,
         "token": SOEST_STATUS_TOKEN,
+        "business_id": make_business(soest, SECRET_NAME).pk,
     }
 
 
