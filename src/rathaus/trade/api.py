@@ -1,5 +1,222 @@
-"""The trade register's public API (filled in by the register work)."""
+"""The trade register's public API: the extract for a legitimate interest (§ 14 Abs. 5 GewO) and the
+monthly statistics of trade notices.
 
-from ninja import Router
+The extract names only what § 14 Abs. 5 GewO allows to pass on: name, premises address and the
+activity of businesses that are active. No person, no date of birth, no e-mail address ever leaves
+through it; the response schema is the list of what may. A municipality can switch the extract off
+(`TradeOffice.public_extract`). Each client address may ask `TRADE_REGISTER_RATE_LIMIT` times per window
+(default 30 a minute); the count lives in Django's cache, a fixed window per address.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+import re
+import time
+from dataclasses import dataclass
+
+from allauth.account.adapter import get_adapter
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError, ValidationError
+
+from rathaus.municipalities.models import Municipality
+from rathaus.trade import statistics
+from rathaus.trade.models import TradeOffice
+from rathaus.trade.selectors import EXTRACT_MAX_LIMIT, register_extract
 
 router = Router(tags=["trade register"])
+
+DEFAULT_RATE_LIMIT = "30/m"
+MIN_QUERY_LENGTH = 3
+_RATE = re.compile(r"^\s*(?P<amount>\d+)\s*/\s*(?P<count>\d*)\s*(?P<unit>[smhd])\s*$")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+# IPv6 clients get a whole /64 each; counting single addresses would let one of them rotate freely.
+_IPV6_PREFIX = 64
+
+
+class RegisterEntryOut(Schema):
+    name: str = Field(description="The name of the business as entered in the register")
+    street: str = Field(description="Premises (Betriebsstätte): street and house number")
+    postal_code: str
+    city: str
+    activity: str = Field(description="The activity as notified")
+    wz_code: str = Field(description="Activity code of the WZ 2008, five digits (e.g. 96021)")
+
+
+class RegisterPage(Schema):
+    count: int
+    results: list[RegisterEntryOut]
+
+
+class RegisterQuery(Schema):
+    q: str = Field(
+        "",
+        max_length=10_000,
+        description="At least 3 characters besides spaces, matched within the business's name or activity, or the start "
+        "of a WZ code. Only the first 200 characters are searched.",
+    )
+    limit: int = Field(20, ge=1, le=EXTRACT_MAX_LIMIT)
+    offset: int = Field(0, ge=0, le=10_000)
+
+
+class MunicipalityRefOut(Schema):
+    slug: str
+    name: str
+    ags: str
+
+
+class StatisticsRowOut(Schema):
+    year: int
+    month: int = Field(description="1 to 12: the month the notice's receipt was issued")
+    section: str = Field(description='Section letter of the WZ 2008 ("A" to "U"); empty for an unknown code')
+    section_title: str
+    registrations: int = Field(description="Gewerbeanmeldungen (GewA 1)")
+    changes: int = Field(description="Gewerbeummeldungen (GewA 2)")
+    deregistrations: int = Field(description="Gewerbeabmeldungen (GewA 3)")
+
+
+class StatisticsOut(Schema):
+    municipality: MunicipalityRefOut
+    year: int
+    rows: list[StatisticsRowOut]
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+@dataclass(frozen=True)
+class Rate:
+    amount: int
+    seconds: int
+
+
+def rate_limit() -> Rate | None:
+    """The limit from TRADE_REGISTER_RATE_LIMIT ("30/m", "100/h", "5/10s"); None when it is empty (no limit)."""
+    value = str(getattr(settings, "TRADE_REGISTER_RATE_LIMIT", DEFAULT_RATE_LIMIT))
+    if not value.strip():
+        return None
+    match = _RATE.match(value)
+    if match is None or int(match["amount"]) < 1 or match["count"] == "0":
+        raise ImproperlyConfigured(f"TRADE_REGISTER_RATE_LIMIT must be like 30/m, 100/h or 5/10s, not {value!r}")
+    return Rate(int(match["amount"]), int(match["count"] or 1) * _UNITS[match["unit"]])
+
+
+def _client(request: HttpRequest) -> str:
+    """The client's address as allauth's login limits see it (one trusted proxy with BEHIND_PROXY)."""
+    address = get_adapter().get_client_ip(request)
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return str(address)
+    if isinstance(parsed, ipaddress.IPv6Address):
+        return str(ipaddress.IPv6Network(f"{parsed}/{_IPV6_PREFIX}", strict=False).network_address)
+    return str(parsed)
+
+
+def throttle(request: HttpRequest, *, scope: str) -> int | None:
+    """Counts the request against the client's window; None when it may go on, else the seconds until the
+    window ends. On a cache without atomic increments (the database cache) a burst of simultaneous requests
+    may pass a few over the limit; Redis counts exactly."""
+    rate = rate_limit()
+    if rate is None:
+        return None
+    now = time.time()
+    window = int(now // rate.seconds)
+    key = f"rathaus:rl:{scope}:{rate.amount}/{rate.seconds}:{window}:{_client(request)}"
+    cache.add(key, 0, timeout=rate.seconds + 1)
+    try:
+        used = cache.incr(key)
+    except ValueError:  # the entry expired between add and incr
+        cache.set(key, 1, timeout=rate.seconds + 1)
+        used = 1
+    if used <= rate.amount:
+        return None
+    return max(1, math.ceil((window + 1) * rate.seconds - now))
+
+
+def _too_many(retry_after: int) -> HttpResponse:
+    response = JsonResponse(
+        {
+            "detail": _("Zu viele Anfragen. Bitte versuchen Sie es in %(seconds)s Sekunden erneut.")
+            % {"seconds": retry_after}
+        },
+        status=429,
+        json_dumps_params={"ensure_ascii": False},
+    )
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+def _offers_extract(municipality: Municipality) -> bool:
+    offered = TradeOffice.objects.filter(municipality=municipality).values_list("public_extract", flat=True).first()
+    # A municipality whose trade office has no settings yet offers it, as the model's default says.
+    return True if offered is None else offered
+
+
+@router.get(
+    "/municipalities/{municipality_slug}/trade-register",
+    response={200: RegisterPage, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    summary="Extract of the trade register (§ 14 Abs. 5 GewO)",
+    description="Name, premises address and activity of active businesses whose name or activity matches `q`. "
+    "Nothing about persons. Rate-limited per client address (HTTP 429 with Retry-After).",
+)
+def trade_register(
+    request: HttpRequest, municipality_slug: str, filters: Query[RegisterQuery]
+) -> HttpResponse | dict[str, object]:
+    retry_after = throttle(request, scope="trade-register")
+    if retry_after is not None:
+        return _too_many(retry_after)
+    municipality: Municipality = request.municipality  # type: ignore[attr-defined]
+    if not _offers_extract(municipality):
+        raise HttpError(403, _("Diese Kommune bietet keine Registerauskunft über die Schnittstelle an."))
+    query = " ".join(filters.q.split())
+    if len(query.replace(" ", "")) < MIN_QUERY_LENGTH:
+        raise ValidationError(
+            [
+                {
+                    "loc": ("query", "q"),
+                    "msg": _("Bitte geben Sie mindestens %(count)s Zeichen ein.") % {"count": MIN_QUERY_LENGTH},
+                }
+            ]
+        )
+    count, businesses = register_extract(
+        municipality=municipality, query=query, limit=filters.limit, offset=filters.offset
+    )
+    return {
+        "count": count,
+        "results": [
+            {
+                "name": business.name,
+                "street": business.street,
+                "postal_code": business.postal_code,
+                "city": business.city,
+                "activity": business.activity,
+                "wz_code": business.wz_code,
+            }
+            for business in businesses
+        ],
+    }
+
+
+@router.get(
+    "/municipalities/{municipality_slug}/trade-statistics",
+    response={200: StatisticsOut, 400: ErrorOut},
+    summary="Trade notices per month and WZ section",
+    description="The same numbers as the open data file /{slug}/gewerbe/statistik.json. "
+    "`year` defaults to the current year.",
+)
+def trade_statistics(request: HttpRequest, municipality_slug: str, year: str | None = None) -> dict[str, object]:
+    municipality: Municipality = request.municipality  # type: ignore[attr-defined]
+    try:
+        chosen = statistics.parse_year(year)
+    except statistics.YearError as error:
+        raise HttpError(400, str(error)) from None
+    rows = statistics.monthly(municipality=municipality, year=chosen)
+    return statistics.as_json(municipality=municipality, year=chosen, rows=rows)

@@ -285,3 +285,19 @@ def test_open_data_of_lippstadt_count_only_lippstadt(client: Client, notices: di
     data = client.get("/lippstadt/gewerbe/statistik.json", {"jahr": str(YEAR)}).json()
 
     assert data["rows"] == [row(1, "S", SERVICES, registrations=1)]
+
+
+def test_the_api_answers_with_the_open_data_file(client: Client, notices: dict[str, Business]) -> None:
+    file = client.get("/soest/gewerbe/statistik.json", {"jahr": str(YEAR)}).json()
+    api = client.get("/api/v1/municipalities/soest/trade-statistics", {"year": str(YEAR)})
+
+    assert api.status_code == 200
+    assert api.json() == file
+
+
+def test_the_api_refuses_a_bad_year_in_german(client: Client, soest: Municipality) -> None:
+    response = client.get("/api/v1/municipalities/soest/trade-statistics", {"year": "20x5"})
+
+    assert response.status_code == 400
+    this_year = timezone.localdate().year
+    assert response.json() == {"detail": f"Bitte geben Sie das Jahr mit vier Ziffern an, z. B. {this_year}."}
