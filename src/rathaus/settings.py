@@ -288,6 +288,8 @@ MEDIA_ROOT = env_path("MEDIA_ROOT", DATA_DIR / "media")
 GRAPH_DIR = env_path("RATHAUS_GRAPH_DIR", DATA_DIR / "graphs")
 # The trade office's messages to authorities that collect them from a folder: one subfolder per recipient.
 TRADE_OUTBOX_DIR = env_path("TRADE_OUTBOX_DIR", DATA_DIR / "outbox")
+# Requests per client address to the public trade register extract (§ 14 Abs. 5 GewO), e.g. "30/m"; empty: no limit.
+TRADE_REGISTER_RATE_LIMIT = env_str("TRADE_REGISTER_RATE_LIMIT", "30/m")
 STORAGES: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": env_str("MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage"),
