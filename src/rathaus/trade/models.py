@@ -155,9 +155,19 @@ class Business(TenantModel):
         ordering = ["name_search"]
         constraints = [models.UniqueConstraint(fields=["municipality", "number"], name="trade_business_number")]
         indexes = [
-            models.Index(fields=["municipality", "name_search"], name="trade_business_name"),
-            models.Index(fields=["municipality", "address_search"], name="trade_business_address"),
-            models.Index(fields=["municipality", "wz_code"], name="trade_business_wz"),
+            # Prefix searches ("bördeland…", "ulricher…"): varchar_pattern_ops lets PostgreSQL use the
+            # index for LIKE 'x%' under any collation; SQLite ignores the opclasses.
+            models.Index(
+                fields=["municipality", "name_search"],
+                name="trade_business_name",
+                opclasses=["int8_ops", "varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["municipality", "address_search"],
+                name="trade_business_address",
+                opclasses=["int8_ops", "varchar_pattern_ops"],
+            ),
+            models.Index(fields=["municipality", "wz_code", "name_search"], name="trade_business_wz"),
             models.Index(fields=["municipality", "started_on"], name="trade_business_started"),
         ]
         verbose_name = _("Gewerbebetrieb")
