@@ -11,7 +11,8 @@ recipient's system collects from (`FileDropTransport`) or e-mail with the XML at
 (`EmailTransport`). A further way (FIT-Connect) is one more entry there.
 
 Every change of a message's state is an entry in the audit trail; the entries name the message and the
-recipient's kind, never a person.
+recipient's kind, never a person. The admins' settings of the office and its recipients are saved here
+too (`office_update`, `recipient_save`), each with its audit entry.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import tempfile
 from collections.abc import Iterable
 from datetime import timedelta
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -42,7 +43,10 @@ from django_tasks import task
 from rathaus.accounts.models import User
 from rathaus.core.mail import RETRY_DELAYS, QueuedEmailBackend
 from rathaus.records.services import audit_record
-from rathaus.trade.models import OutboxMessage
+from rathaus.trade.models import OutboxMessage, Recipient, TradeOffice
+
+if TYPE_CHECKING:
+    from rathaus.municipalities.models import Municipality
 
 logger = logging.getLogger(__name__)
 
@@ -154,7 +158,13 @@ class EmailTransport:
     label = gettext_lazy("E-Mail")
 
     def validate_address(self, address: str) -> None:
-        validate_email(address)
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise ValidationError(
+                gettext_lazy("Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. „gewerbe@finanzamt.example“."),
+                code="email",
+            ) from None
 
     def connection_backend(self) -> str:
         backend: str = settings.EMAIL_BACKEND
@@ -346,3 +356,51 @@ def message_retry(*, message: OutboxMessage, actor: User) -> OutboxMessage:
     _audit(message, "trade.message_retried", actor=actor, attempts_before=earlier)
     deliver_after_commit([message.pk])
     return message
+
+
+# Who receives messages, and as whom they go out: the admin's settings page ---------------------------
+
+
+@transaction.atomic
+def office_update(*, office: TradeOffice, data: dict[str, Any], by: User) -> TradeOffice:
+    """Saves an admin's changes to the trade office's fees and sender; the audit names the fields."""
+    for name, value in data.items():
+        setattr(office, name, value)
+    office.full_clean()
+    office.save()
+    audit_record(
+        municipality=office.municipality,
+        actor=by,
+        action="trade.office_updated",
+        obj=office,
+        data={"fields": sorted(data)},
+    )
+    return office
+
+
+@transaction.atomic
+def recipient_save(
+    *, municipality: Municipality, recipient: Recipient | None, data: dict[str, Any], by: User
+) -> Recipient:
+    """Adds a recipient authority or saves changes to one (address, transport, opted out)."""
+    action = "trade.recipient_updated" if recipient is not None else "trade.recipient_created"
+    recipient = recipient or Recipient(municipality=municipality)
+    for name, value in data.items():
+        setattr(recipient, name, value)
+    transport = TRANSPORTS.get(recipient.transport)
+    if transport is None:
+        raise ValidationError({"transport": _("Diesen Übermittlungsweg gibt es nicht.")})
+    try:
+        transport.validate_address(recipient.address)
+    except ValidationError as error:
+        raise ValidationError({"address": error.messages}) from None
+    recipient.full_clean()
+    recipient.save()
+    audit_record(
+        municipality=municipality,
+        actor=by,
+        action=action,
+        obj=recipient,
+        data={"recipient": recipient.kind, "fields": sorted(data), "active": recipient.active},
+    )
+    return recipient

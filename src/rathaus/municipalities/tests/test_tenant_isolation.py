@@ -28,6 +28,7 @@ from rathaus.municipalities.tenancy import NO_TENANT, tenant_context
 from rathaus.payments.models import Payment
 from rathaus.records.models import Document
 from rathaus.testing import make_department, make_service, make_staff
+from rathaus.trade.tests.outbox_data import make_message, make_recipient
 from rathaus.trade.tests.register_data import make_business
 
 SECRET_NAME = "Soester Geheimleistung"
@@ -128,6 +129,8 @@ def soest_objects(soest: Municipality) -> dict[str, int | str]:
         "step_key": "person",
         "reference": case.reference,
         "token": SOEST_STATUS_TOKEN,
+        "recipient_id": (recipient := make_recipient(soest, name=SECRET_NAME)).pk,
+        "message_id": make_message(soest, recipient).pk,
         "business_id": make_business(soest, SECRET_NAME).pk,
     }
 
