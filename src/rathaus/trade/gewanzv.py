@@ -91,13 +91,34 @@ class RecipientRule:
     basis: str
     # Whether a notice concerns this recipient (e.g. the HWK only for crafts); all notices if None.
     concerns: Callable[[Facts], bool] | None = None
+    # Whose personal data this recipient may receive (e.g. the foreigners' authority: only persons from
+    # outside the EU); everyone named in the notice if None.
+    persons: Callable[[str], bool] | None = None
 
     def applies(self, facts: Facts) -> bool:
         return self.concerns is None or self.concerns(facts)
 
     def filter(self, values: Mapping[int, Any]) -> dict[int, Any]:
-        """Only the fields this recipient may receive; fields not given stay absent."""
-        return {number: value for number, value in values.items() if number in self.allowed}
+        """Only the fields this recipient may receive, about the persons it may hear of; fields not
+        given stay absent."""
+        result = {number: value for number, value in values.items() if number in self.allowed}
+        if self.persons is None:
+            return result
+        first_group = str((values.get(7) or {}).get("group", ""))
+        if not self.persons(first_group):
+            for number in PERSON_FIELDS:
+                result.pop(number, None)
+        if 11 in result:
+            others = [person for person in result[11] if self.persons(str(person.get("nationality_group", "")))]
+            if others:
+                result[11] = others
+            else:
+                del result[11]
+        return result
+
+
+# The fields that describe the first person (the others are entries of field 11).
+PERSON_FIELDS = (3, 4, 5, 6, 7, 8, 9, 30, 31)
 
 
 def _craft(facts: Facts) -> bool:
@@ -210,11 +231,12 @@ RECIPIENTS: dict[str, RecipientRule] = {
         RecipientRule(
             "auslaenderbehoerde",
             _("Ausländerbehörde"),
-            fields(range(3, 9), 12, 15, 17, 30, 31),
+            fields(range(3, 9), 11, 12, 15, 17, 30, 31),
             "abh",
             "0500",
-            "§ 14 Abs. 8 Satz 1 Nr. 8 GewO: nur bei Staatsangehörigen außerhalb von EU und EWR",
+            "§ 14 Abs. 8 Satz 1 Nr. 8 GewO: nur bei Staatsangehörigen außerhalb von EU und EWR, nur über diese",
             _foreign_non_eu,
+            persons=lambda group: group == "other",
         ),
         RecipientRule(
             "immissionsschutz",

@@ -28,7 +28,7 @@ from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 
 from rathaus.trade.forms import LegalForm
 from rathaus.trade.notice import CHANGE, DEREGISTRATION, REGISTRATION
@@ -327,10 +327,11 @@ def _write_fields(record: Any, values: Mapping[int, Any], *, notice: BusinessNot
         _text(betrieb, "eintragungOrt", court.removeprefix("Amtsgericht").strip() or court)
         if number:
             _code(betrieb, "eintragungArt", _mapped("register", kind))
-    if 1 in values:
-        legal_form = notice.answers.get("betrieb", {}).get("legal_form") or notice.business.legal_form
-        if legal_form in LegalForm.XGEWERBE_KEYS:
-            _code(betrieb, "rechtsformSchluessel", LegalForm.XGEWERBE_KEYS[legal_form])
+    # The legal form is metadata like the WZ code: every recipient needs it to file the message, and it
+    # names no person (for a sole trader it says only "Einzelunternehmen").
+    legal_form = notice.answers.get("betrieb", {}).get("legal_form") or notice.business.legal_form
+    if legal_form in LegalForm.XGEWERBE_KEYS:
+        _code(betrieb, "rechtsformSchluessel", LegalForm.XGEWERBE_KEYS[legal_form])
     if 10 in values:  # Field 10: number of legal representatives
         _add(business, "anzahlGesetzlicheVertreter", values[10])
     if 19 in values:  # Field 19: people working there, full and part time

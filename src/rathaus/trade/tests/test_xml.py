@@ -152,16 +152,27 @@ def test_the_finanzamt_gets_everything_given(confirmed_gmbh: BusinessNotice, soe
     assert texts(message.xml, "//xga:gueltigAb") == [confirmed_gmbh.valid_from.isoformat()]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The Ausländerbehörde's rule lacks field 11, and the Turkish director is person 2 (see the report).",
-)
 def test_the_auslaenderbehoerde_gets_the_residence_title_of_the_turkish_director(
     confirmed_gmbh: BusinessNotice,
 ) -> None:
     message = OutboxMessage.all_tenants.get(notice=confirmed_gmbh, recipient__kind="auslaenderbehoerde")
 
     assert texts(message.xml, "//xga:aufenthaltstitel/xga:ausgestelltVonName") == ["Kreis Soest, Ausländerbehörde"]
+    # Only about him: the German managing director is none of the foreigners' authority's business.
+    assert "Hoffmann" not in message.xml and "Katrin" not in message.xml
+    assert "Yılmaz" in message.xml
+
+
+def test_every_recipient_learns_the_legal_form_even_without_a_register_entry(
+    confirmed_gmbh: BusinessNotice, soest_recipients: list[Recipient]
+) -> None:
+    answers = dict(confirmed_gmbh.answers)
+    answers["betrieb"] = {"legal_form": "gbr", "person_count": 2}
+    confirmed_gmbh.answers = answers  # in memory only: the same notice as a GbR without register entry
+    recipient = by_kind(soest_recipients)["statistik"]
+    xml = message_for(confirmed_gmbh, recipient, recipient.rule.filter(notice_data.values(answers, "anmeldung")))
+    assert 1 not in parse_fields(xml)
+    assert codes(xml, "//xga:rechtsformSchluessel") == ["210"]
 
 
 def test_the_auslaenderbehoerde_gets_person_1s_residence_title_and_conditions(
