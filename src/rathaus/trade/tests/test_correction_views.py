@@ -38,6 +38,8 @@ def form_data(**changes: str) -> dict[str, str]:
 
 def test_the_form_shows_the_notice_as_confirmed(confirmed_gmbh: BusinessNotice, clerk: Client) -> None:
     assert confirmed_gmbh.case is not None
+    file_page = clerk.get(f"/soest/verwaltung/vorgaenge/{confirmed_gmbh.case.pk}/").content.decode()
+    assert f'href="{url(confirmed_gmbh.case)}"' in file_page
     response = clerk.get(url(confirmed_gmbh.case))
     assert response.status_code == 200
     assert 'value="Bördeland Haustechnik GmbH"' in response.content.decode()
