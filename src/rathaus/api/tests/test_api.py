@@ -115,6 +115,8 @@ def test_openapi_document(client: Client, demo: None) -> None:
         "/api/v1/municipalities/{municipality_slug}/school-route",
         "/api/v1/municipalities/{municipality_slug}/jobs",
         "/api/v1/municipalities/{municipality_slug}/jobs/{posting_id}",
+        "/api/v1/municipalities/{municipality_slug}/trade-register",
+        "/api/v1/municipalities/{municipality_slug}/trade-statistics",
     }
     parameters = schema["paths"]["/api/v1/municipalities/{municipality_slug}/services"]["get"]["parameters"]
     q = next(parameter for parameter in parameters if parameter["name"] == "q")

@@ -61,5 +61,6 @@ def test_demo_staff_have_distinct_totp_secrets() -> None:
     out = StringIO()
     call_command("demo", stdout=out)
     secrets = [line.split("TOTP secret: ")[1] for line in out.getvalue().splitlines() if "TOTP secret: " in line]
-    assert len(secrets) == 14  # admin and clerk of five municipalities, an HR clerk in each of four towns
-    assert len(set(secrets)) == 14
+    # Admin and clerk of five municipalities, an HR clerk in each of four towns, a trade clerk in Soest and Lippstadt.
+    assert len(secrets) == 16
+    assert len(set(secrets)) == 16
