@@ -239,4 +239,3 @@ def test_the_trade_notice_works_without_javascript(browser: Any, live_server: An
     with browser_page(browser, live_server.url, java_script_enabled=False) as page:
         register_the_gmbh(page, axe=False)
     assert Case.objects.filter(subject=f"GewA 1: {COMPANY}").count() == 1
-
