@@ -197,7 +197,7 @@ class TradeNotice(Procedure):
         from rathaus.trade.services import notice_correct, notice_register
 
         if transition.key == "confirm":
-            notice_register(case=case, kind=self.kind)
+            notice_register(case=case, kind=self.kind, actor=actor)
         elif transition.key == "correct":
             notice_correct(case=case, actor=actor, reason=text)
 

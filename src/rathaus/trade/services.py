@@ -75,7 +75,7 @@ def _apply(business: Business, answers: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def notice_register(*, case: Case, kind: str) -> BusinessNotice:
+def notice_register(*, case: Case, kind: str, actor: User | None = None) -> BusinessNotice:
     """Files a confirmed notice in the trade register: a GewA 1 creates the business, a GewA 2 changes
     it, a GewA 3 closes it. Returns the register's notice; queues the messages to recipients."""
     answers = case.answers
@@ -125,7 +125,7 @@ def notice_register(*, case: Case, kind: str) -> BusinessNotice:
     )
     audit_record(
         municipality=case.municipality,
-        actor=None,
+        actor=actor,
         action="trade.registered",
         obj=business,
         data={"case": case.reference, "notice": kind, "business": business.number},

@@ -16,7 +16,7 @@ from rathaus.cases.models import Case
 from rathaus.cases.services import case_transition, draft_start
 from rathaus.municipalities.models import Municipality
 from rathaus.procedures import registry
-from rathaus.records.models import Document
+from rathaus.records.models import AuditEvent, Document
 from rathaus.testing import make_department
 from rathaus.trade.forms import ActivityForm, BusinessForm, PermitsForm, PremisesForm, person_form
 from rathaus.trade.models import Business, BusinessNotice, OutboxMessage, Recipient, TradeOffice
@@ -263,6 +263,9 @@ def test_confirming_enters_the_business_in_the_register(confirmed_gmbh: Business
     assert business.status == Business.Status.ACTIVE
     assert business.number == f"G-{business.municipality.reference_prefix}-000001"
     assert confirmed_gmbh.kind == BusinessNotice.Kind.REGISTRATION
+    entry = AuditEvent.objects.get(action="trade.registered")
+    assert entry.actor is not None and entry.actor.email == "gewerbe@soest.example"
+    assert entry.data["business"] == business.number
     assert OutboxMessage.all_tenants.filter(notice=confirmed_gmbh).exists()
 
 
