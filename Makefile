@@ -66,3 +66,10 @@ bench-routing: install
 # created afresh, so its name must contain "bench".
 bench-cases: install
 	$(BIN)/python benchmarks/cases.py
+
+.PHONY: bench-trade
+# SQLite in a temporary folder, then PostgreSQL: BENCH_TRADE_DATABASE_URL (default
+# postgres://root@127.0.0.1:5432/rathaus_bench_trade) is dropped and created afresh, so its name must contain "bench".
+bench-trade: install
+	$(BIN)/python benchmarks/trade.py
+	$(BIN)/python benchmarks/trade.py --database-url "$${BENCH_TRADE_DATABASE_URL:-postgres://root@127.0.0.1:5432/rathaus_bench_trade}"
