@@ -18,7 +18,10 @@ from rathaus.trade.forms import ActivityForm
         ("Immobilienmakler", "68311"),
         ("Gebäudereinigung", "81210"),
         ("Softwareentwicklung", "62019"),
-        ("Kfz-Werkstatt", "45201"),
+        ("Kfz-Werkstatt", "45203"),
+        ("Autowerkstat", "45203"),
+        ("Umzüge", "49420"),
+        ("Webdesign", "62011"),
         ("96.02.1", "96021"),
     ],
 )
