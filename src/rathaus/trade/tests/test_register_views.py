@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -193,7 +193,12 @@ def large_registers(soest: Municipality, lippstadt: Municipality) -> None:
         cursor.execute("ANALYZE")
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plan")
+# On PostgreSQL these two are answered from whichever index on the municipality is cheapest: the
+# pattern-ops name index cannot give the A–Z order (docs/performance.md), and this test's addresses all
+# start alike, so their prefix is not selective.
+PLANNED_BY_COST = (RegisterFilter(), RegisterFilter(address="straße 1"))
+
+
 @pytest.mark.parametrize(
     ("filters", "index"),
     [
@@ -210,8 +215,19 @@ def large_registers(soest: Municipality, lippstadt: Municipality) -> None:
 def test_each_criterion_is_answered_from_its_index(
     soest: Municipality, large_registers: None, filters: RegisterFilter, index: str
 ) -> None:
-    plan = register_query(municipality=soest, filters=filters).explain()
-    assert f"SEARCH trade_business USING INDEX {index} (municipality_id=?" in plan, plan
+    query = register_query(municipality=soest, filters=filters)
+    if connection.vendor == "sqlite":
+        plan = query.explain()
+        assert f"SEARCH trade_business USING INDEX {index} (municipality_id=?" in plan, plan
+        return
+    # PostgreSQL chooses by cost, and on a small table a scan may be cheaper. With scans priced out,
+    # the planner must still find the index that answers the criterion (e.g. a prefix under any collation).
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = query.explain()
+    assert "Seq Scan" not in plan, plan
+    if filters not in PLANNED_BY_COST:
+        assert index in plan, plan
 
 
 # One business from GewA 1 through GewA 2 to GewA 3 ------------------------------------------------------
