@@ -77,7 +77,7 @@ def case_queue(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     municipality: Municipality = request.municipality  # type: ignore[attr-defined]
     form = QueueFilterForm(request.GET, statuses=_status_choices(municipality), procedures=registry.choices())
     filters = form.filters()
-    page = work_queue(municipality=municipality, user=staff_user(request), page=_page_number(request), **filters)
+    page = work_queue(municipality=municipality, user=staff_user(request), page=page_number(request), **filters)
     now = timezone.now()
     rows = [QueueRow(case, _status_label(case), _is_overdue(case, now)) for case in page.rows]
     return render(
@@ -89,18 +89,18 @@ def case_queue(request: HttpRequest, municipality_slug: str) -> HttpResponse:
             "rows": rows,
             "sort": filters["sort"],
             "sort_links": _sort_links(request, filters["sort"]),
-            "previous_url": _query(request, **{PAGE_PARAM: page.page - 1}) if page.has_previous else None,
-            "next_url": _query(request, **{PAGE_PARAM: page.page + 1}) if page.has_next else None,
+            "previous_url": query_with(request, **{PAGE_PARAM: page.page - 1}) if page.has_previous else None,
+            "next_url": query_with(request, **{PAGE_PARAM: page.page + 1}) if page.has_next else None,
         },
     )
 
 
-def _page_number(request: HttpRequest) -> int:
+def page_number(request: HttpRequest) -> int:
     value = request.GET.get(PAGE_PARAM, "")
     return int(value) if value.isdigit() and len(value) < 7 else 1
 
 
-def _query(request: HttpRequest, **changes: object) -> str:
+def query_with(request: HttpRequest, **changes: object) -> str:
     """The current query string with some parameters changed (None removes one)."""
     query = request.GET.copy()
     for key, value in changes.items():
@@ -119,7 +119,7 @@ def _sort_links(request: HttpRequest, current: str) -> dict[str, dict[str, str]]
         if column == "submitted" and current == "-submitted_at":
             sort = "submitted_at"  # a second click turns the order round
         links[column] = {
-            "url": _query(request, sortierung=sort, **{PAGE_PARAM: None}),
+            "url": query_with(request, sortierung=sort, **{PAGE_PARAM: None}),
             "aria_sort": ("descending" if current.startswith("-") else "ascending") if active else "",
         }
     return links
@@ -165,7 +165,7 @@ def _is_overdue(case: Case, now: datetime) -> bool:
 # The electronic file -----------------------------------------------------------------------------
 
 
-def _case_for(request: HttpRequest, case_id: int) -> tuple[Case, str]:
+def case_for_staff(request: HttpRequest, case_id: int) -> tuple[Case, str]:
     """The case and the member of staff's role on it; 404 for a case of another department."""
     case = Case.objects.select_related("municipality", "department", "assigned_to").filter(pk=case_id).first()
     if case is None:
@@ -181,7 +181,7 @@ def _back(case: Case) -> HttpResponse:
     return redirect("backoffice:case_detail", municipality_slug=case.municipality.slug, case_id=case.pk)
 
 
-def _add_errors(form: forms.Form, error: ValidationError, fallback: str | None = None) -> None:
+def form_add_errors(form: forms.Form, error: ValidationError, fallback: str | None = None) -> None:
     """A service's ValidationError onto the form: by field where it names one, else on `fallback`."""
     if hasattr(error, "error_dict"):
         for name, field_messages in error.message_dict.items():
@@ -194,7 +194,7 @@ def _problem(error: ValidationError) -> forms.Form:
     """An error that belongs to no form (e.g. a step no longer possible), shown at the top of the file."""
     form = forms.Form(data={})
     form.full_clean()
-    _add_errors(form, error)
+    form_add_errors(form, error)
     return form
 
 
@@ -213,7 +213,7 @@ class FileDocument:
 
 @require_safe
 def case_detail(request: HttpRequest, municipality_slug: str, case_id: int) -> HttpResponse:
-    case, role = _case_for(request, case_id)
+    case, role = case_for_staff(request, case_id)
     return _render_file(request, case, role)
 
 
@@ -307,7 +307,7 @@ def _person(user: User) -> str:
 
 @require_POST
 def case_assign_action(request: HttpRequest, municipality_slug: str, case_id: int) -> HttpResponse:
-    case, role = _case_for(request, case_id)
+    case, role = case_for_staff(request, case_id)
     user = staff_user(request)
     form = AssignForm(request.POST, staff=_staff_choices(case), prefix="zuweisung")
     # The "Übernehmen" button sends no assignee: the one who clicks takes the case.
@@ -320,7 +320,7 @@ def case_assign_action(request: HttpRequest, municipality_slug: str, case_id: in
     try:
         case_assign(case=case, actor=user, assignee=assignee)
     except ValidationError as error:
-        _add_errors(form, error, "assignee")
+        form_add_errors(form, error, "assignee")
         return _render_file(request, case, role, {"assign": form})
     if assignee is None:
         messages.success(request, _("Der Vorgang ist niemandem mehr zugewiesen."))
@@ -335,7 +335,7 @@ def case_assign_action(request: HttpRequest, municipality_slug: str, case_id: in
 def case_transition_action(
     request: HttpRequest, municipality_slug: str, case_id: int, transition_key: str
 ) -> HttpResponse:
-    case, role = _case_for(request, case_id)
+    case, role = case_for_staff(request, case_id)
     procedure = procedure_for(case)
     try:
         transition = procedure.workflow.transition(transition_key)
@@ -355,7 +355,7 @@ def case_transition_action(
         )
     except ValidationError as error:
         if hasattr(error, "error_dict"):
-            _add_errors(form, error)
+            form_add_errors(form, error)
             return _render_file(request, case, role, {key: form})
         return _render_file(request, case, role, {"problem": _problem(error)})
     messages.success(request, _("Erledigt: %(step)s.") % {"step": transition.label})
@@ -364,7 +364,7 @@ def case_transition_action(
 
 @require_POST
 def case_request_action(request: HttpRequest, municipality_slug: str, case_id: int) -> HttpResponse:
-    case, role = _case_for(request, case_id)
+    case, role = case_for_staff(request, case_id)
     form = DocumentRequestForm(request.POST, prefix="nachforderung")
     if not form.is_valid():
         return _render_file(request, case, role, {"request": form})
@@ -373,7 +373,7 @@ def case_request_action(request: HttpRequest, municipality_slug: str, case_id: i
             case=case, actor=staff_user(request), text=form.cleaned_data["text"], due_on=form.cleaned_data["due_on"]
         )
     except ValidationError as error:
-        _add_errors(form, error)
+        form_add_errors(form, error)
         return _render_file(request, case, role, {"request": form})
     messages.success(request, _("Die Unterlagen sind nachgefordert; die antragstellende Person ist benachrichtigt."))
     return _back(case)
@@ -381,7 +381,7 @@ def case_request_action(request: HttpRequest, municipality_slug: str, case_id: i
 
 @require_POST
 def case_message_action(request: HttpRequest, municipality_slug: str, case_id: int) -> HttpResponse:
-    case, role = _case_for(request, case_id)
+    case, role = case_for_staff(request, case_id)
     form = ClerkMessageForm(request.POST, request.FILES, prefix="nachricht")
     if not form.is_valid():
         return _render_file(request, case, role, {"message": form})
@@ -394,7 +394,7 @@ def case_message_action(request: HttpRequest, municipality_slug: str, case_id: i
             uploads=form.cleaned_data["attachments"],
         )
     except ValidationError as error:
-        _add_errors(form, error, "attachments")
+        form_add_errors(form, error, "attachments")
         return _render_file(request, case, role, {"message": form})
     messages.success(request, _("Die Nachricht ist im Postfach der antragstellenden Person."))
     return _back(case)
@@ -402,14 +402,14 @@ def case_message_action(request: HttpRequest, municipality_slug: str, case_id: i
 
 @require_POST
 def case_note_action(request: HttpRequest, municipality_slug: str, case_id: int) -> HttpResponse:
-    case, role = _case_for(request, case_id)
+    case, role = case_for_staff(request, case_id)
     form = NoteForm(request.POST, prefix="notiz")
     if not form.is_valid():
         return _render_file(request, case, role, {"note": form})
     try:
         note_add(case=case, actor=staff_user(request), text=form.cleaned_data["text"])
     except ValidationError as error:
-        _add_errors(form, error)
+        form_add_errors(form, error)
         return _render_file(request, case, role, {"note": form})
     messages.success(request, _("Die Notiz ist gespeichert."))
     return _back(case)
@@ -417,7 +417,7 @@ def case_note_action(request: HttpRequest, municipality_slug: str, case_id: int)
 
 @require_POST
 def case_legal_hold_action(request: HttpRequest, municipality_slug: str, case_id: int) -> HttpResponse:
-    case, role = _case_for(request, case_id)
+    case, role = case_for_staff(request, case_id)
     form = LegalHoldForm(request.POST, prefix="sperre")
     if not form.is_valid():
         return _render_file(request, case, role, {"hold": form})
@@ -426,7 +426,7 @@ def case_legal_hold_action(request: HttpRequest, municipality_slug: str, case_id
             case=case, actor=staff_user(request), hold=form.cleaned_data["hold"], reason=form.cleaned_data["reason"]
         )
     except ValidationError as error:
-        _add_errors(form, error)
+        form_add_errors(form, error)
         return _render_file(request, case, role, {"hold": form})
     if case.legal_hold:
         messages.success(request, _("Die Löschsperre ist gesetzt."))
@@ -438,7 +438,7 @@ def case_legal_hold_action(request: HttpRequest, municipality_slug: str, case_id
 @require_POST
 def case_paid_action(request: HttpRequest, municipality_slug: str, case_id: int) -> HttpResponse:
     """Payment received at the cash desk (or the invoice settled): the open payment, or the case itself, is paid."""
-    case, role = _case_for(request, case_id)
+    case, role = case_for_staff(request, case_id)
     user = staff_user(request)
     try:
         if case.payment_status != Case.Payment.OPEN:
@@ -458,7 +458,7 @@ def case_paid_action(request: HttpRequest, municipality_slug: str, case_id: int)
 def document_correct_action(
     request: HttpRequest, municipality_slug: str, case_id: int, document_id: int
 ) -> HttpResponse:
-    case, role = _case_for(request, case_id)
+    case, role = case_for_staff(request, case_id)
     document = get_object_or_404(Document.objects.select_related("case__municipality"), pk=document_id, case=case)
     form = CorrectionForm(request.POST, request.FILES, prefix=f"berichtigung-{document.pk}")
     key = f"correction:{document.pk}"
@@ -472,7 +472,7 @@ def document_correct_action(
             reason=form.cleaned_data["reason"],
         )
     except ValidationError as error:
-        _add_errors(form, error, "file")
+        form_add_errors(form, error, "file")
         return _render_file(request, case, role, {key: form})
     messages.success(request, _("Die berichtigte Fassung von „%(title)s“ ist gespeichert.") % {"title": document.title})
     return _back(case)
@@ -480,7 +480,7 @@ def document_correct_action(
 
 @require_safe
 def document_download(request: HttpRequest, municipality_slug: str, case_id: int, document_id: int) -> FileResponse:
-    case, _role = _case_for(request, case_id)
+    case, _role = case_for_staff(request, case_id)
     document = get_object_or_404(Document, pk=document_id, case=case)
     audit_record(
         municipality=case.municipality,

@@ -14,7 +14,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from rathaus.cases.backoffice import _add_errors, _case_for
+from rathaus.cases.backoffice import case_for_staff, form_add_errors
 from rathaus.cases.services import case_transition
 from rathaus.municipalities.middleware import staff_user
 from rathaus.procedures.registry import get as procedure_class
@@ -62,7 +62,7 @@ def _initial(answers: dict[str, Any]) -> dict[str, Any]:
 
 
 def trade_correct(request: HttpRequest, municipality_slug: str, case_id: int) -> HttpResponse:
-    case, _role = _case_for(request, case_id)
+    case, _role = case_for_staff(request, case_id)
     procedure = procedure_class(case.procedure_key)(case.municipality)
     if not isinstance(procedure, TradeNotice) or case.status != CONFIRMED:
         raise Http404(_("Nur eine bescheinigte Gewerbeanzeige kann berichtigt werden."))
@@ -84,7 +84,7 @@ def trade_correct(request: HttpRequest, municipality_slug: str, case_id: int) ->
                     case=case, transition_key="correct", actor=staff_user(request), text=form.cleaned_data["reason"]
                 )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_errors(form, error)
         else:
             return redirect("backoffice:case_detail", municipality_slug=case.municipality.slug, case_id=case.pk)
     status = 422 if form.errors else 200

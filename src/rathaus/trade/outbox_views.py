@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from rathaus.accounts.models import Membership
-from rathaus.cases.backoffice import PAGE_PARAM, _page_number, _query
+from rathaus.cases.backoffice import PAGE_PARAM, page_number, query_with
 from rathaus.core.forms import saved
 from rathaus.municipalities.middleware import staff_role, staff_user
 from rathaus.municipalities.models import Municipality
@@ -91,15 +91,15 @@ def outbox_list(request: HttpRequest, municipality_slug: str) -> HttpResponse:
         .select_related("recipient", "notice")
         .order_by("-created_at", "-pk")
     )
-    page = Paginator(messages_found, PER_PAGE).get_page(_page_number(request))
+    page = Paginator(messages_found, PER_PAGE).get_page(page_number(request))
     return render(
         request,
         "trade/backoffice/outbox_list.html",
         {
             "form": form,
             "page": page,
-            "previous_url": _query(request, **{PAGE_PARAM: page.number - 1}) if page.has_previous() else None,
-            "next_url": _query(request, **{PAGE_PARAM: page.number + 1}) if page.has_next() else None,
+            "previous_url": query_with(request, **{PAGE_PARAM: page.number - 1}) if page.has_previous() else None,
+            "next_url": query_with(request, **{PAGE_PARAM: page.number + 1}) if page.has_next() else None,
         },
     )
 

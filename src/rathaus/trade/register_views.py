@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 from django_stubs_ext import StrOrPromise
 
-from rathaus.cases.backoffice import PAGE_PARAM, _page_number, _query
+from rathaus.cases.backoffice import PAGE_PARAM, page_number, query_with
 from rathaus.municipalities.middleware import staff_user
 from rathaus.municipalities.models import Municipality
 from rathaus.procedures.base import Procedure
@@ -164,15 +164,15 @@ def register_list(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "page": None, "rows": [], "wz_activities": ()}
     if form.is_valid():
         page = register_search(
-            municipality=municipality, filters=form.filters(), page=_page_number(request), per_page=PER_PAGE
+            municipality=municipality, filters=form.filters(), page=page_number(request), per_page=PER_PAGE
         )
         wz_choice = form.cleaned_data.get("wz")
         context.update(
             page=page,
             rows=[RegisterRow(business, wz.lookup(business.wz_code)) for business in page.rows],
             wz_activities=wz_choice.activities if wz_choice else (),
-            previous_url=_query(request, **{PAGE_PARAM: page.page - 1}) if page.has_previous else None,
-            next_url=_query(request, **{PAGE_PARAM: page.page + 1}) if page.has_next else None,
+            previous_url=query_with(request, **{PAGE_PARAM: page.page - 1}) if page.has_previous else None,
+            next_url=query_with(request, **{PAGE_PARAM: page.page + 1}) if page.has_next else None,
         )
     return render(request, "trade/backoffice/register_list.html", context)
 
