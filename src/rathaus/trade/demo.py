@@ -279,6 +279,17 @@ class DemoDataError(ValueError):
     """Demo answers a page refused: the demo must be fixed, not the page."""
 
 
+def save_step(draft: Draft, step_key: str, data: dict[str, Any]) -> None:
+    """Runs one page's POST data through its form and keeps the answers, as the page would."""
+    procedure = procedure_for(draft)
+    step = procedure.step(step_key)
+    form = procedure.form_for(step, data=data)
+    if not form.is_valid():
+        raise DemoDataError(f"{draft.procedure_key} {step_key}: {form.errors.as_text()}")
+    draft_save_step(draft=draft, step=step, cleaned_data=form.cleaned_data, files={})
+    draft.refresh_from_db()
+
+
 def submit_steps(
     municipality: Municipality,
     steps: dict[str, dict[str, Any]],
@@ -288,14 +299,8 @@ def submit_steps(
 ) -> Case:
     """Files a notice as if typed page by page: every page's data runs through its form."""
     draft: Draft = draft_start(municipality=municipality, procedure_key=procedure_key, user=None)
-    procedure = procedure_for(draft)
     for step_key, data in steps.items():
-        step = procedure.step(step_key)
-        form = procedure.form_for(step, data=data)
-        if not form.is_valid():
-            raise DemoDataError(f"{procedure_key} {step_key}: {form.errors.as_text()}")
-        draft_save_step(draft=draft, step=step, cleaned_data=form.cleaned_data, files={})
-        draft.refresh_from_db()
+        save_step(draft, step_key, data)
     case, _token = case_submit(
         draft=draft, idempotency_key=idempotency_key or draft.token, user=None, payment_provider="counter"
     )

@@ -295,6 +295,14 @@ class TradeNotice(Procedure):
         return hints
 
 
+# The pages the three notices share.
+LOOKUP_STEP = Step("betrieb_nummer", _("Ihr Betrieb im Gewerberegister"), BusinessLookupForm)
+BUSINESS_STEP = Step("betrieb", _("Unternehmen und Register (Felder 1, 2, 10)"), BusinessForm)
+PERSON_STEPS = _person_steps()
+PREMISES_STEP = Step("betriebsstaette", _("Betriebsstätte (Felder 12 bis 14, 20)"), PremisesForm)
+PERMITS_STEP = Step("erlaubnisse", _("Erlaubnisse und Nachweise (Felder 27 bis 32)"), PermitsForm)
+
+
 @register
 class Registration(TradeNotice):
     key = "gewerbe-anmeldung"
@@ -306,12 +314,12 @@ class Registration(TradeNotice):
         "Sie erhalten die Empfangsbescheinigung (Gewerbeschein) als PDF in Ihr Postfach."
     )
     steps = (
-        Step("betrieb", _("Unternehmen und Register (Felder 1, 2, 10)"), BusinessForm),
-        *_person_steps(),
-        Step("betriebsstaette", _("Betriebsstätte (Felder 12 bis 14, 20)"), PremisesForm),
+        BUSINESS_STEP,
+        *PERSON_STEPS,
+        PREMISES_STEP,
         Step("taetigkeit", _("Tätigkeit (Felder 15 bis 19, 21, 22)"), ActivityForm),
         Step("grund", _("Grund der Anmeldung (Felder 23 bis 26)"), RegistrationReasonForm),
-        Step("erlaubnisse", _("Erlaubnisse und Nachweise (Felder 27 bis 32)"), PermitsForm),
+        PERMITS_STEP,
     )
 
 
@@ -326,13 +334,13 @@ class Change(TradeNotice):
         "Sie brauchen die Betriebsnummer von Ihrer Empfangsbescheinigung."
     )
     steps = (
-        Step("betrieb_nummer", _("Ihr Betrieb im Gewerberegister"), BusinessLookupForm),
-        Step("betrieb", _("Unternehmen und Register (Felder 1, 2, 10)"), BusinessForm),
-        *_person_steps(),
-        Step("betriebsstaette", _("Betriebsstätte (Felder 12 bis 14, 20)"), PremisesForm),
+        LOOKUP_STEP,
+        BUSINESS_STEP,
+        *PERSON_STEPS,
+        PREMISES_STEP,
         Step("taetigkeit", _("Tätigkeit (Felder 15, 16, 18, 19, 21, 22)"), ChangeActivityForm),
         Step("aenderung", _("Änderung (Felder 17, 23)"), ChangeForm),
-        Step("erlaubnisse", _("Erlaubnisse und Nachweise (Felder 27 bis 32)"), PermitsForm),
+        PERMITS_STEP,
     )
 
 
@@ -347,11 +355,13 @@ class Deregistration(TradeNotice):
         "Die Abmeldung ist gebührenfrei."
     )
     steps = (
-        Step("betrieb_nummer", _("Ihr Betrieb im Gewerberegister"), BusinessLookupForm),
-        Step("betrieb", _("Unternehmen und Register (Felder 1, 2, 10)"), BusinessForm),
-        *_person_steps(),
+        LOOKUP_STEP,
+        BUSINESS_STEP,
+        *PERSON_STEPS,
         Step("abmeldung", _("Abmeldung (Felder 17, 24, 26)"), DeregistrationForm),
     )
 
     def hints(self, case: Case) -> list[str]:
+        """A deregistration names no activity, permit or premises to check, and a residence title no
+        longer matters once the business closes."""
         return []

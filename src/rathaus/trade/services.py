@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 
 from rathaus.records.services import audit_record
 from rathaus.trade import notice as notice_data
-from rathaus.trade.forms import LegalForm
 from rathaus.trade.models import Business, BusinessNotice, OutboxMessage, Recipient, TradeOffice
 
 if TYPE_CHECKING:
@@ -209,6 +208,7 @@ def outbox_enqueue(*, notice: BusinessNotice) -> list[OutboxMessage]:
         )
     messages = []
     now = timezone.now()
+    office = trade_office_for(notice.municipality)
     recipients = Recipient.all_tenants.filter(municipality=notice.municipality, active=True).order_by("kind")
     for recipient in recipients:
         rule = recipient.rule
@@ -229,12 +229,9 @@ def outbox_enqueue(*, notice: BusinessNotice) -> list[OutboxMessage]:
             message_uuid=message.message_uuid,
             is_correction=message.is_correction,
             created_at=now,
+            office=office,
         )
         message.save()
         messages.append(message)
     deliver_after_commit([message.pk for message in messages])
     return messages
-
-
-def legal_form_is_legal_person(answers: dict[str, Any]) -> bool:
-    return answers.get("betrieb", {}).get("legal_form") in LegalForm.LEGAL_PERSONS

@@ -430,12 +430,14 @@ def build_message(
     message_uuid: uuid.UUID,
     is_correction: bool,
     created_at: datetime,
+    office: TradeOffice | None = None,
 ) -> str:
-    """The message to `recipient` about `notice`, as UTF-8 XML text with declaration."""
+    """The message to `recipient` about `notice`, as UTF-8 XML text with declaration. Callers writing
+    several messages of one notice pass the trade office once (`office`)."""
     from rathaus.trade.services import trade_office_for
 
     municipality = notice.municipality
-    office = trade_office_for(municipality)
+    office = office or trade_office_for(municipality)
     rule = recipient.rule
     root = etree.Element(
         _q(f"{rule.message_prefix}.gewerbemeldung.{rule.message_code}"),
