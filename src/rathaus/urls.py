@@ -10,6 +10,8 @@ from rathaus.jobs import views as job_views
 from rathaus.municipalities import views as municipality_views
 from rathaus.payments import urls as payment_urls
 from rathaus.records import views as record_views
+from rathaus.schoolroute import backoffice_urls as schoolroute_backoffice_urls
+from rathaus.schoolroute import urls as schoolroute_urls
 from rathaus.trade import urls as trade_urls
 from rathaus.trade import views as trade_views
 
@@ -29,6 +31,7 @@ backoffice_patterns: list[URLPattern | URLResolver] = [
     path("stellen/<int:posting_id>/", job_views.backoffice_job_posting_edit, name="job_posting_edit"),
     *case_urls.backoffice_patterns,
     *trade_urls.backoffice_patterns,
+    *schoolroute_backoffice_urls.backoffice_patterns,
 ]
 
 municipality_patterns: list[URLPattern | URLResolver] = [
@@ -47,6 +50,7 @@ municipality_patterns: list[URLPattern | URLResolver] = [
     *payment_urls.public_patterns,
     *case_urls.public_patterns,
     *trade_urls.public_patterns,
+    *schoolroute_urls.public_patterns,
 ]
 
 urlpatterns = [
