@@ -1,13 +1,19 @@
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from rathaus.routing import GraphFileError, RoutingError
+from rathaus.routing import AddressNotFound, AmbiguousAddress, GraphFileError, RoutingError
 from rathaus.schoolroute.eligibility import Schulform, nearest_school_check
-from rathaus.schoolroute.models import School
-from rathaus.schoolroute.selectors import school_list, school_route, street_network_get, street_network_graph
+from rathaus.schoolroute.models import School, StreetNetwork
+from rathaus.schoolroute.selectors import (
+    school_list,
+    school_route,
+    street_network_addresses,
+    street_network_get,
+    street_network_graph,
+)
 
 router = Router(tags=["schools"])
 
@@ -44,9 +50,14 @@ def list_schools(request: HttpRequest, municipality_slug: str, filters: Query[Sc
 
 
 class SchoolRouteQuery(Schema):
-    # All required, but checked in the view: a municipality without street network answers 404 first.
-    lat: float | None = Field(None, ge=-90, le=90, description="latitude of the front door (WGS84); required")
-    lon: float | None = Field(None, ge=-180, le=180, description="longitude of the front door (WGS84); required")
+    # Checked in the view: a municipality without street network answers 404 first.
+    lat: float | None = Field(None, ge=-90, le=90, description="latitude of the front door (WGS84)")
+    lon: float | None = Field(None, ge=-180, le=180, description="longitude of the front door (WGS84)")
+    street: str | None = Field(
+        None, max_length=200, description="street of the front door, instead of lat/lon (needs address data)"
+    )
+    housenumber: str | None = Field(None, max_length=20, description="house number with suffix, e.g. 12a")
+    city: str | None = Field(None, max_length=100, description="place, where a street and number exist in several")
     school: str | None = Field(None, description="Schulnummer of the chosen school; required")
     grade: int | None = Field(None, ge=1, le=13, description="grade (Klasse / Jahrgangsstufe) of the pupil; required")
 
@@ -84,6 +95,17 @@ class SchoolRouteOut(Schema):
     nearest_school: NearestSchoolOut | None = Field(None, description="a nearer school of the same type (§ 9)")
 
 
+def _front_door(network: StreetNetwork, street: str, housenumber: str, city: str | None) -> tuple[float, float]:
+    addresses = street_network_addresses(network)
+    if addresses is None:
+        raise HttpError(
+            422,
+            _("Für diese Kommune sind keine Adressdaten geladen; bitte lat und lon angeben."),
+        )
+    address = addresses.lookup(street, housenumber, city=city)
+    return address.lat, address.lon
+
+
 def _english() -> bool:
     return (get_language() or "de").startswith("en")
 
@@ -109,8 +131,10 @@ def get_school_route(request: HttpRequest, municipality_slug: str, query: Query[
             )
             % {"name": municipality.name, "slug": municipality.slug},
         )
-    if query.lat is None or query.lon is None or query.school is None or query.grade is None:
-        missing = [name for name, value in query.dict().items() if value is None]
+    by_address = query.lat is None and query.lon is None and bool(query.street or query.housenumber)
+    required = ["school", "grade", *(["street", "housenumber"] if by_address else ["lat", "lon"])]
+    missing = [name for name in required if getattr(query, name) in (None, "")]
+    if missing:
         raise HttpError(422, _("Es fehlen die Angaben: %(fields)s.") % {"fields": ", ".join(missing)})
     school = School.objects.filter(municipality=municipality, schulnummer=query.school).first()
     if school is None:
@@ -118,8 +142,14 @@ def get_school_route(request: HttpRequest, municipality_slug: str, query: Query[
             404, _("Eine Schule mit der Schulnummer %(number)s gibt es hier nicht.") % {"number": query.school}
         )
     try:
+        if by_address:
+            start = _front_door(network, str(query.street), str(query.housenumber), query.city or None)
+        else:
+            start = (float(query.lat), float(query.lon))  # type: ignore[arg-type]
         graph = street_network_graph(network)
-        result = school_route(graph=graph, school=school, start=(query.lat, query.lon), grade=query.grade)
+        result = school_route(graph=graph, school=school, start=start, grade=int(query.grade))  # type: ignore[arg-type]
+    except (AddressNotFound, AmbiguousAddress) as error:
+        return JsonResponse({"detail": _message(error), "suggestions": error.suggestions}, status=422)  # type: ignore[return-value]
     except ValueError as error:  # the grade does not exist at this Schulform
         german, _separator, english = str(error).partition(" / ")
         raise HttpError(422, english if _english() and english else german) from None

@@ -44,7 +44,10 @@ class School(TenantModel):
 class StreetNetwork(TenantModel):
     """The walking network of a municipality, imported from OpenStreetMap (`rathaus import-streets`).
 
-    The graph itself lives in `settings.GRAPH_DIR / graph_file` (a `rathaus.routing.Graph` .npz).
+    The graph itself lives in `settings.GRAPH_DIR / graph_file` (a `rathaus.routing.Graph` .npz),
+    the address points, if any, in `settings.GRAPH_DIR / address_file` (a saved
+    `rathaus.routing.AddressIndex`): from the OSM extract's addr:* tags or from an official house
+    coordinate file (`rathaus import-addresses`).
     """
 
     graph_file = models.CharField(_("Graphdatei"), max_length=200)
@@ -52,6 +55,9 @@ class StreetNetwork(TenantModel):
     imported_at = models.DateTimeField(_("Importiert am"))
     node_count = models.PositiveIntegerField(_("Knoten"))
     edge_count = models.PositiveIntegerField(_("Kanten"))
+    address_file = models.CharField(_("Adressdatei"), max_length=200, blank=True)
+    address_source = models.CharField(_("Adressquelle"), max_length=300, blank=True)
+    address_count = models.PositiveIntegerField(_("Adressen"), default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["municipality"], name="street_network_one_per_municipality")]

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from rathaus.municipalities.models import Municipality
-from rathaus.routing import Graph, Route, RoutingError
+from rathaus.routing import AddressIndex, Graph, Route, RoutingError
 from rathaus.schoolroute.eligibility import Eligibility, eligibility_check
 from rathaus.schoolroute.models import School, StreetNetwork
 
@@ -48,6 +48,31 @@ def street_network_graph(network: StreetNetwork) -> Graph:
     with _graphs_lock:
         _graphs[slug] = (key, graph)
     return graph
+
+
+# The address points likewise, keyed by slug, imported_at and file.
+_addresses: dict[str, tuple[tuple[datetime, str], AddressIndex]] = {}
+
+
+def street_network_addresses(network: StreetNetwork) -> AddressIndex | None:
+    """The network's address points (OSM addr:* or house coordinates), or None if it has none.
+
+    Loaded once per process and import. Raises `rathaus.routing.AddressFileError` if the file
+    recorded for the network is missing or unreadable.
+    """
+    if not network.address_file:
+        return None
+    slug = network.municipality.slug
+    path = Path(settings.GRAPH_DIR) / network.address_file
+    key = (network.imported_at, str(path))
+    with _graphs_lock:
+        cached = _addresses.get(slug)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+    addresses = AddressIndex.load(path)
+    with _graphs_lock:
+        _addresses[slug] = (key, addresses)
+    return addresses
 
 
 @dataclass(frozen=True)

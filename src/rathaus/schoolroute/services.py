@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from rathaus.municipalities.models import Municipality
-from rathaus.routing import Graph
+from rathaus.routing import AddressIndex, Graph
 from rathaus.schoolroute.eligibility import Schulform
 from rathaus.schoolroute.models import School, StreetNetwork
 
@@ -167,27 +168,92 @@ def schools_import(*, municipality: Municipality, rows: Iterable[tuple[int, Mapp
     return report
 
 
+# Files that can carry OSM addr:* tags; an Overpass GeoJSON of ways has none.
+OSM_SUFFIXES = (".osm", ".osm.gz", ".osm.bz2", ".osm.pbf", ".pbf")
+
+
 def street_network_import(*, municipality: Municipality, path: str | os.PathLike[str]) -> StreetNetwork:
     """Build the walking graph from an OSM file and make it the municipality's street network.
 
     Reads .osm, .osm.gz, .osm.bz2, .osm.pbf or Overpass GeoJSON; a bad file raises
     `rathaus.routing.OsmImportError` and leaves the current network untouched. The graph is
     written atomically to `settings.GRAPH_DIR / <slug>.npz`, then the row is created or updated.
+    An OSM file's address points (addr:*) become the network's addresses, unless the
+    municipality has official house coordinates (`addresses_import`), which are kept.
     """
     source = Path(path)
     graph = Graph.from_osm(source)
+    addresses = None
+    if source.name.lower().endswith(OSM_SUFFIXES):
+        addresses = AddressIndex.from_osm(source)
     graph_dir = Path(settings.GRAPH_DIR)
     graph_dir.mkdir(parents=True, exist_ok=True)
     graph_file = f"{municipality.slug}.npz"
     graph.save(graph_dir / graph_file)
-    network, _ = StreetNetwork.all_tenants.update_or_create(
-        municipality=municipality,
-        defaults={
-            "graph_file": graph_file,
-            "source_name": source.name,
-            "imported_at": timezone.now(),
-            "node_count": graph.node_count,
-            "edge_count": graph.edge_count,
-        },
-    )
+    defaults: dict[str, object] = {
+        "graph_file": graph_file,
+        "source_name": source.name,
+        "imported_at": timezone.now(),
+        "node_count": graph.node_count,
+        "edge_count": graph.edge_count,
+    }
+    current = StreetNetwork.all_tenants.filter(municipality=municipality).first()
+    # Addresses imported on their own (house coordinates) outlive a new street extract.
+    keeps_official = bool(current and current.address_file and current.address_source != current.source_name)
+    if addresses is not None and not keeps_official:
+        if len(addresses):
+            defaults.update(_addresses_save(municipality, addresses, source_name=source.name))
+        else:  # the earlier extract's addresses belong to the replaced network
+            defaults.update(address_file="", address_source="", address_count=0)
+    network, _ = StreetNetwork.all_tenants.update_or_create(municipality=municipality, defaults=defaults)
     return network
+
+
+def addresses_import(*, municipality: Municipality, path: str | os.PathLike[str]) -> StreetNetwork:
+    """Make an address file the municipality's address points, replacing earlier ones.
+
+    Takes an NRW house coordinate file (.geojson or its .zip) or an OSM file (.osm, .osm.gz,
+    .osm.bz2, .osm.pbf). Needs the street network first (ValueError otherwise); a bad file
+    raises `rathaus.routing.AddressFileError` and leaves the current addresses untouched.
+    """
+    network = StreetNetwork.all_tenants.filter(municipality=municipality).first()
+    if network is None:
+        raise ValueError(
+            f"Für {municipality.name} ist noch kein Straßennetz importiert: zuerst „rathaus import-streets“. "
+            f"/ No street network has been imported for {municipality.name}: run “rathaus import-streets” first."
+        )
+    source = Path(path)
+    if source.name.lower().endswith(OSM_SUFFIXES):
+        addresses = AddressIndex.from_osm(source)
+    else:
+        addresses = AddressIndex.from_house_coordinates(source)
+    if not len(addresses):
+        raise ValueError(
+            f"Die Datei {source.name} enthält keine Adressen. / The file {source.name} holds no addresses."
+        )
+    for name, value in _addresses_save(municipality, addresses, source_name=source.name).items():
+        setattr(network, name, value)
+    network.save(update_fields=["address_file", "address_source", "address_count", "imported_at"])
+    return network
+
+
+def _addresses_save(municipality: Municipality, addresses: AddressIndex, *, source_name: str) -> dict[str, object]:
+    """Writes the index atomically to `GRAPH_DIR/<slug>.addresses.json`; the fields for the network row."""
+    graph_dir = Path(settings.GRAPH_DIR)
+    graph_dir.mkdir(parents=True, exist_ok=True)
+    address_file = f"{municipality.slug}.addresses.json"
+    handle, temporary = tempfile.mkstemp(dir=graph_dir, prefix=f".{address_file}.", suffix=".tmp")
+    os.close(handle)
+    try:
+        addresses.save(temporary)
+        os.replace(temporary, graph_dir / address_file)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    # imported_at keys the per-process caches of graph and addresses.
+    return {
+        "address_file": address_file,
+        "address_source": source_name,
+        "address_count": len(addresses),
+        "imported_at": timezone.now(),
+    }
