@@ -3,8 +3,9 @@
 Public API (import from `rathaus.routing`):
 
 - `Graph`: `Graph.from_osm(path)` builds the pedestrian graph from .osm, .osm.gz, .osm.bz2,
-  .osm.pbf or Overpass GeoJSON; `save`/`load` (.npz); `route`, `distances_from`, `nodes`, `edges`.
-- `Route`, `SnappedPoint`: results.
+  .osm.pbf or Overpass GeoJSON; `save`/`load` (.npz); `route`, `distances_from`, `nodes`, `edges`;
+  for batch work `distances_to` (one point to many, each exactly `route().length_m`) and `snap_many`.
+- `Route`, `SnappedPoint`, `SnappedPoints`: results.
 - `AddressIndex`: `AddressIndex.from_osm(path)` / `.from_house_coordinates(path)` (NRW house
   coordinates, GeoJSON or zip); `lookup(street, housenumber)` -> `Address`; `streets()`;
   `save`/`load` (JSON).
@@ -37,7 +38,7 @@ from ._errors import (
     PointTooFarError,
     RoutingError,
 )
-from ._graph import DEFAULT_MAX_SNAP_M, Graph, Route, SnappedPoint
+from ._graph import DEFAULT_MAX_SNAP_M, Graph, Route, SnappedPoint, SnappedPoints
 from ._normalize import normalize_housenumber, normalize_street
 from .addresses import Address, AddressIndex
 
@@ -56,6 +57,7 @@ __all__ = [
     "Route",
     "RoutingError",
     "SnappedPoint",
+    "SnappedPoints",
     "normalize_housenumber",
     "normalize_street",
 ]

@@ -44,15 +44,6 @@ class Projection:
         return (lons - self.lon0) * scale * math.cos(math.radians(self.lat0)), (lats - self.lat0) * scale
 
 
-@dataclass(frozen=True, slots=True)
-class SegmentHit:
-    """Where a point lands on the nearest segment: segment (index of its first point) and fraction t."""
-
-    segment: int
-    t: float
-    distance_m: float  # planar, only for choosing
-
-
 class SegmentIndex:
     """Nearest segment to a point, exact: a KD-tree over points sampled along every segment.
 
@@ -75,22 +66,35 @@ class SegmentIndex:
         self.sample_owner = owner
         self.tree = cKDTree(np.column_stack([sx, sy]))
 
-    def nearest(self, px: float, py: float, max_distance_m: float) -> SegmentHit | None:
-        d0, _ = self.tree.query([px, py], distance_upper_bound=max_distance_m + SAMPLE_SPACING_M)
-        if not math.isfinite(d0):
-            return None
-        candidates = np.unique(
-            self.sample_owner[self.tree.query_ball_point([px, py], d0 + SAMPLE_SPACING_M / 2 + 1e-6)]
-        )
-        starts = self.segment_starts[candidates]
+    def nearest(self, px: FloatArray, py: FloatArray, max_distance_m: float) -> tuple[IntArray, FloatArray]:
+        """For each point: the nearest segment (index of its first point, -1 beyond the limit) and fraction t.
+
+        Ties go to the lowest segment index, so one point alone or among many lands the same.
+        """
+        n = len(px)
+        points = np.column_stack([px, py])
+        d0, _ = self.tree.query(points, distance_upper_bound=max_distance_m + SAMPLE_SPACING_M)
+        found = np.flatnonzero(np.isfinite(d0))
+        segments = np.full(n, -1, dtype=np.int64)
+        fractions = np.zeros(n)
+        if len(found) == 0:
+            return segments, fractions
+        balls = self.tree.query_ball_point(points[found], d0[found] + SAMPLE_SPACING_M / 2 + 1e-6)
+        counts = np.array([len(ball) for ball in balls], dtype=np.int64)
+        which = np.repeat(found, counts)  # the point each candidate belongs to
+        starts = self.segment_starts[self.sample_owner[np.concatenate(balls).astype(np.int64)]]
         ax, ay = self.x[starts], self.y[starts]
         dx, dy = self.x[starts + 1] - ax, self.y[starts + 1] - ay
         norm = dx * dx + dy * dy
+        qx, qy = px[which], py[which]
         with np.errstate(invalid="ignore", divide="ignore"):
-            t = np.where(norm > 0, ((px - ax) * dx + (py - ay) * dy) / norm, 0.0)
+            t = np.where(norm > 0, ((qx - ax) * dx + (qy - ay) * dy) / norm, 0.0)
         t = np.clip(t, 0.0, 1.0)
-        distances = np.hypot(ax + t * dx - px, ay + t * dy - py)
-        best = int(np.argmin(distances))
-        if distances[best] > max_distance_m:
-            return None
-        return SegmentHit(int(starts[best]), float(t[best]), float(distances[best]))
+        distances = np.hypot(ax + t * dx - qx, ay + t * dy - qy)
+        # Per point, the candidate with the smallest distance, then the lowest segment: the first after sorting.
+        order = np.lexsort((starts, distances, which))
+        first = order[np.concatenate([[0], np.cumsum(counts)[:-1]])]
+        keep = distances[first] <= max_distance_m
+        segments[found[keep]] = starts[first[keep]]
+        fractions[found[keep]] = t[first[keep]]
+        return segments, fractions

@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from ._errors import GraphFileError, NoRouteError, PointTooFarError
-from ._geometry import FloatArray, IntArray, Projection, SegmentIndex, geodesic_length, geodesic_lengths
+from ._geometry import FloatArray, IntArray, Projection, SegmentIndex, geodesic_lengths
 from ._reader import Progress, Way, read_ways
 from ._search import Predecessors, astar
 
@@ -58,6 +59,36 @@ class Route:
     coordinates: list[LatLon]
     start: SnappedPoint
     end: SnappedPoint
+
+
+@dataclass(frozen=True, slots=True)
+class SnappedPoints:
+    """Many points snapped at once (`Graph.snap_many`): arrays with the fields of `SnappedPoint`.
+
+    Where a point has no walkable edge within the limit, `edge` and `segment` are -1 and the floats nan.
+    """
+
+    lat: FloatArray
+    lon: FloatArray
+    edge: IntArray
+    segment: IntArray
+    distance_m: FloatArray
+    to_u_m: FloatArray
+    to_v_m: FloatArray
+
+    def __len__(self) -> int:
+        return len(self.edge)
+
+    def __getitem__(self, i: int) -> SnappedPoint:
+        return SnappedPoint(
+            float(self.lat[i]),
+            float(self.lon[i]),
+            int(self.edge[i]),
+            int(self.segment[i]),
+            float(self.distance_m[i]),
+            float(self.to_u_m[i]),
+            float(self.to_v_m[i]),
+        )
 
 
 class Graph:
@@ -210,40 +241,71 @@ class Graph:
         is_last[self.geometry_offsets[1:] - 1] = True
         return SegmentIndex(x, y, np.flatnonzero(~is_last))
 
+    @cached_property
+    def _cumulative(self) -> FloatArray:
+        """Geodesic length along the geometry up to each point (segments between edges included, never used)."""
+        glat, glon = self.geometry_lat, self.geometry_lon
+        return np.concatenate([[0.0], np.cumsum(geodesic_lengths(glat[:-1], glon[:-1], glat[1:], glon[1:]))])
+
+    def snap_many(self, lats: ArrayLike, lons: ArrayLike, max_distance_m: float = DEFAULT_MAX_SNAP_M) -> SnappedPoints:
+        """Project many points at once onto their nearest walkable edges (edge -1 where none is near or valid)."""
+        lat = np.atleast_1d(np.asarray(lats, dtype=np.float64))
+        lon = np.atleast_1d(np.asarray(lons, dtype=np.float64))
+        valid = np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
+        px, py = self._projection.xy(np.where(valid, lat, 0.0), np.where(valid, lon, 0.0))
+        segment, t = self._segment_index.nearest(px, py, max_distance_m)
+        segment[~valid] = -1
+        hit = segment >= 0
+        a = np.where(hit, segment, 0)
+        b = a + 1
+        glat, glon, cumulative = self.geometry_lat, self.geometry_lon, self._cumulative
+        slat = np.where(hit, glat[a] + t * (glat[b] - glat[a]), np.nan)
+        slon = np.where(hit, glon[a] + t * (glon[b] - glon[a]), np.nan)
+        edge = np.searchsorted(self.geometry_offsets, a, side="right") - 1
+        first, last = self.geometry_offsets[edge], self.geometry_offsets[edge + 1]
+        # One pyproj call for the three legs of every point: segment start, segment end, given point.
+        legs = geodesic_lengths(
+            np.concatenate([glat[a], glat[b], lat]),
+            np.concatenate([glon[a], glon[b], lon]),
+            np.tile(slat, 3),
+            np.tile(slon, 3),
+        ).reshape(3, -1)
+        return SnappedPoints(
+            lat=slat,
+            lon=slon,
+            edge=np.where(hit, edge, -1),
+            segment=np.where(hit, a - first, -1),
+            distance_m=legs[2],
+            to_u_m=cumulative[a] - cumulative[first] + legs[0],
+            to_v_m=legs[1] + cumulative[last - 1] - cumulative[b],
+        )
+
     def snap(self, point: LatLon, max_distance_m: float = DEFAULT_MAX_SNAP_M) -> SnappedPoint:
         """Project a point onto the nearest walkable edge; raises PointTooFarError beyond the limit."""
-        lat, lon = float(point[0]), float(point[1])
-        if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
-            raise PointTooFarError(
-                f"Der Punkt {lat}, {lon} ist keine gültige Koordinate.",
-                f"The point {lat}, {lon} is not a valid coordinate.",
-            )
-        px, py = self._projection.xy(np.array([lat]), np.array([lon]))
-        hit = self._segment_index.nearest(float(px[0]), float(py[0]), max_distance_m)
-        if hit is None:
-            raise PointTooFarError(
-                f"Der Punkt {lat:.6f}, {lon:.6f} liegt mehr als {max_distance_m:,.0f} m vom nächsten Fußweg entfernt.",
-                f"The point {lat:.6f}, {lon:.6f} is more than {max_distance_m:,.0f} m from the nearest walkable way.",
-            )
-        edge = int(np.searchsorted(self.geometry_offsets, hit.segment, side="right")) - 1
-        first, last = int(self.geometry_offsets[edge]), int(self.geometry_offsets[edge + 1])
-        glat, glon = self.geometry_lat, self.geometry_lon
-        a, b = hit.segment, hit.segment + 1
-        slat = float(glat[a] + hit.t * (glat[b] - glat[a]))
-        slon = float(glon[a] + hit.t * (glon[b] - glon[a]))
-        segment_lengths = geodesic_lengths(
-            glat[first : last - 1], glon[first : last - 1], glat[first + 1 : last], glon[first + 1 : last]
-        )
-        k = a - first
-        to_u = float(segment_lengths[:k].sum()) + geodesic_length(float(glat[a]), float(glon[a]), slat, slon)
-        to_v = geodesic_length(slat, slon, float(glat[b]), float(glon[b])) + float(segment_lengths[k + 1 :].sum())
-        return SnappedPoint(slat, slon, edge, k, geodesic_length(lat, lon, slat, slon), to_u, to_v)
+        return self._snap_all([point], max_distance_m)[0]
+
+    def _snap_all(self, points: Sequence[LatLon], max_distance_m: float) -> list[SnappedPoint]:
+        """Snap a few points in one vectorised call; raises PointTooFarError for the first that fails."""
+        for lat, lon in points:
+            if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+                raise PointTooFarError(
+                    f"Der Punkt {lat}, {lon} ist keine gültige Koordinate.",
+                    f"The point {lat}, {lon} is not a valid coordinate.",
+                )
+        snapped = self.snap_many([p[0] for p in points], [p[1] for p in points], max_distance_m)
+        for i, (lat, lon) in enumerate(points):
+            if snapped.edge[i] < 0:
+                raise PointTooFarError(
+                    f"Der Punkt {lat:.6f}, {lon:.6f} liegt mehr als {max_distance_m:,.0f} m vom nächsten Fußweg entfernt.",
+                    f"The point {lat:.6f}, {lon:.6f} is more than {max_distance_m:,.0f} m from the nearest walkable way.",
+                )
+        return [snapped[i] for i in range(len(points))]
 
     # --- routing -------------------------------------------------------------------------
 
     def route(self, start: LatLon, end: LatLon, *, max_snap_m: float = DEFAULT_MAX_SNAP_M) -> Route:
         """The shortest walking route; raises PointTooFarError or NoRouteError."""
-        s, t = self.snap(start, max_snap_m), self.snap(end, max_snap_m)
+        s, t = self._snap_all([(float(start[0]), float(start[1])), (float(end[0]), float(end[1]))], max_snap_m)
         sources = [
             (int(self.edge_u[s.edge]), s.distance_m + s.to_u_m),
             (int(self.edge_v[s.edge]), s.distance_m + s.to_v_m),
@@ -304,15 +366,39 @@ class Graph:
     ) -> FloatArray:
         """Walking distance from a point to every node (inf where unreachable or beyond `limit_m`)."""
         s = self.snap(point, max_snap_m)
-        u, v = int(self.edge_u[s.edge]), int(self.edge_v[s.edge])
         limit = math.inf if limit_m is None else limit_m - s.distance_m - min(s.to_u_m, s.to_v_m)
         if limit < 0:
             return np.full(self.node_count, math.inf)
-        table = dijkstra(self._matrix, directed=False, indices=[u, v], limit=limit)
-        result = np.minimum(table[0] + s.distance_m + s.to_u_m, table[1] + s.distance_m + s.to_v_m)
+        result = s.distance_m + self._from_split_edge(s, limit)
         if limit_m is not None:
             result[result > limit_m] = math.inf
-        return np.asarray(result, dtype=np.float64)
+        return result
+
+    def distances_to(
+        self, source: LatLon, lats: ArrayLike, lons: ArrayLike, *, max_snap_m: float = DEFAULT_MAX_SNAP_M
+    ) -> FloatArray:
+        """Walking distance from one point to many, each exactly `route(source, point).length_m`.
+
+        One scipy one-to-all search from the source; every target is snapped at once and reached
+        through either end of its split edge, or directly along the edge it shares with the source.
+        nan where a target lies beyond `max_snap_m` (or is no coordinate), inf where no route
+        connects. Raises PointTooFarError if the source itself is off the network.
+        """
+        s = self.snap(source, max_snap_m)
+        t = self.snap_many(lats, lons, max_snap_m)
+        walk = self._from_split_edge(s, math.inf)
+        hit = t.edge >= 0
+        edge = np.where(hit, t.edge, 0)
+        along = np.minimum(walk[self.edge_u[edge]] + t.to_u_m, walk[self.edge_v[edge]] + t.to_v_m)
+        same = t.edge == s.edge
+        along[same] = np.minimum(along[same], np.abs(s.to_u_m - t.to_u_m[same]))
+        return np.where(hit, s.distance_m + along + t.distance_m, np.nan)
+
+    def _from_split_edge(self, s: SnappedPoint, limit: float) -> FloatArray:
+        """Distance along the network from a snapped point to every node (its leg to the network excluded)."""
+        u, v = int(self.edge_u[s.edge]), int(self.edge_v[s.edge])
+        table = dijkstra(self._matrix, directed=False, indices=[u, v], limit=limit)
+        return np.asarray(np.minimum(table[0] + s.to_u_m, table[1] + s.to_v_m), dtype=np.float64)
 
     @cached_property
     def _matrix(self) -> csr_matrix:

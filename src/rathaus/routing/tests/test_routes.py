@@ -10,7 +10,7 @@ from pyproj import Geod, Proj
 
 from rathaus.routing import Graph, NoRouteError, PointTooFarError, SnappedPoint
 
-from .conftest import write_osm
+from .conftest import islands, write_osm
 
 GEOD = Geod(ellps="WGS84")
 
@@ -142,15 +142,7 @@ def test_a_point_far_from_every_way_is_refused(north_bayreuth):
 
 
 def test_disconnected_networks_give_no_route(tmp_path):
-    graph = Graph.from_osm(
-        write_osm(
-            tmp_path / "islands.osm",
-            '<node id="1" lat="50.0" lon="11.0"/><node id="2" lat="50.0" lon="11.001"/>'
-            '<node id="3" lat="50.002" lon="11.0"/><node id="4" lat="50.002" lon="11.001"/>'
-            '<way id="1"><nd ref="1"/><nd ref="2"/><tag k="highway" v="footway"/></way>'
-            '<way id="2"><nd ref="3"/><nd ref="4"/><tag k="highway" v="footway"/></way>',
-        )
-    )
+    graph = islands(tmp_path)
     with pytest.raises(NoRouteError, match="keinen zusammenhängenden Fußweg"):
         graph.route((50.0, 11.0005), (50.002, 11.0005))
     distances = graph.distances_from((50.0, 11.0005))
