@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -12,6 +13,7 @@ from django.db.models import QuerySet
 
 from rathaus.municipalities.models import Municipality
 from rathaus.routing import AddressIndex, Graph, Route, RoutingError
+from rathaus.routing._grounds import SchoolGrounds, grounds_load, school_destinations
 from rathaus.schoolroute.eligibility import Eligibility, eligibility_check
 from rathaus.schoolroute.models import School, StreetNetwork
 
@@ -88,19 +90,68 @@ class SchoolRoute:
     nearest: NearestSchoolRoute | None
 
 
-def school_route(*, graph: Graph, school: School, start: tuple[float, float], grade: int) -> SchoolRoute:
-    """The footpath from `start` to the school (§ 7 SchfkVO), its verdict, and a nearer school of its type.
+def street_network_grounds(network: StreetNetwork) -> list[SchoolGrounds]:
+    """The school grounds with entrances of the network's OSM extract (empty if it has none)."""
+    path = Path(settings.GRAPH_DIR) / f"{network.graph_file.removesuffix('.npz')}.grounds.json"
+    key = (network.imported_at, str(path))
+    with _graphs_lock:
+        cached = _grounds.get(network.municipality.slug)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+    grounds = grounds_load(path) if path.is_file() else []
+    with _graphs_lock:
+        _grounds[network.municipality.slug] = (key, grounds)
+    return grounds
 
-    Raises ValueError if the grade does not exist at the school and `RoutingError` if the start
-    lies too far from the network, no route connects it or the school has no coordinates.
-    """
-    eligibility_check(schulform=school.schulform, grade=grade, distance_m=0)  # grade check before routing
+
+_grounds: dict[str, tuple[tuple[datetime, str], list[SchoolGrounds]]] = {}
+
+
+def route_to_school(
+    graph: Graph, school: School, start: tuple[float, float], grounds: Sequence[SchoolGrounds]
+) -> Route:
+    """The shortest footpath from `start` to the school: to the nearest of its entrances where the
+    OSM data map its grounds with entrances, else to its address point. Raises `RoutingError`."""
     if school.latitude is None or school.longitude is None:
         raise RoutingError(
             f"Für die Schule {school.name} sind keine Koordinaten hinterlegt.",
             f"No coordinates are recorded for the school {school.name}.",
         )
-    route = graph.route(start, (school.latitude, school.longitude))
+    best: Route | None = None
+    failure: RoutingError | None = None
+    for destination in school_destinations(grounds, (school.latitude, school.longitude)):
+        try:
+            route = graph.route(start, destination)
+        except RoutingError as error:
+            failure = error
+            continue
+        if best is None or route.length_m < best.length_m:
+            best = route
+    if best is None:
+        assert failure is not None  # noqa: S101 - there is always at least one destination
+        raise failure
+    return best
+
+
+def school_route(
+    *,
+    graph: Graph,
+    school: School,
+    start: tuple[float, float],
+    grade: int,
+    grounds: Sequence[SchoolGrounds] | None = None,
+) -> SchoolRoute:
+    """The footpath from `start` to the school (§ 7 SchfkVO), its verdict, and a nearer school of its type.
+
+    `grounds` default to those of the school's municipality's network. Raises ValueError if the
+    grade does not exist at the school and `RoutingError` if the start lies too far from the
+    network, no route connects it or the school has no coordinates.
+    """
+    eligibility_check(schulform=school.schulform, grade=grade, distance_m=0)  # grade check before routing
+    if grounds is None:
+        network = street_network_get(municipality=school.municipality)
+        grounds = street_network_grounds(network) if network is not None else []
+    route = route_to_school(graph, school, start, grounds)
     eligibility = eligibility_check(schulform=school.schulform, grade=grade, distance_m=route.length_m)
     nearest: NearestSchoolRoute | None = None
     others = School.all_tenants.filter(
@@ -111,7 +162,7 @@ def school_route(*, graph: Graph, school: School, start: tuple[float, float], gr
     ).exclude(pk=school.pk)
     for other in others.order_by("schulnummer"):
         try:
-            length = graph.route(start, (other.latitude, other.longitude)).length_m  # type: ignore[arg-type]
+            length = route_to_school(graph, other, start, grounds).length_m
         except RoutingError:
             continue
         if length < route.length_m and (nearest is None or length < nearest.length_m):

@@ -15,7 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from rathaus.municipalities.models import Municipality
-from rathaus.routing import AddressIndex, Graph
+from rathaus.routing import AddressFileError, AddressIndex, Graph
+from rathaus.routing._grounds import grounds_save, read_school_grounds
 from rathaus.schoolroute.eligibility import Schulform
 from rathaus.schoolroute.models import School, StreetNetwork
 
@@ -178,18 +179,26 @@ def street_network_import(*, municipality: Municipality, path: str | os.PathLike
     Reads .osm, .osm.gz, .osm.bz2, .osm.pbf or Overpass GeoJSON; a bad file raises
     `rathaus.routing.OsmImportError` and leaves the current network untouched. The graph is
     written atomically to `settings.GRAPH_DIR / <slug>.npz`, then the row is created or updated.
-    An OSM file's address points (addr:*) become the network's addresses, unless the
+    School grounds (`amenity=school` outlines) with their entrances go to `<slug>.grounds.json`:
+    routes to a school on them end at the nearest entrance. An OSM file's address points (addr:*) become the network's addresses, unless the
     municipality has official house coordinates (`addresses_import`), which are kept.
     """
     source = Path(path)
     graph = Graph.from_osm(source)
     addresses = None
     if source.name.lower().endswith(OSM_SUFFIXES):
-        addresses = AddressIndex.from_osm(source)
+        try:
+            addresses = AddressIndex.from_osm(source)
+        except AddressFileError:  # the file read as a network; it only has no addr:* tags
+            addresses = AddressIndex([])
     graph_dir = Path(settings.GRAPH_DIR)
     graph_dir.mkdir(parents=True, exist_ok=True)
     graph_file = f"{municipality.slug}.npz"
+    grounds_file = graph_dir / f"{municipality.slug}.grounds.json"
+    temporary = grounds_file.with_name(f".{grounds_file.name}.tmp")
+    grounds_save(read_school_grounds(source), temporary)
     graph.save(graph_dir / graph_file)
+    os.replace(temporary, grounds_file)
     defaults: dict[str, object] = {
         "graph_file": graph_file,
         "source_name": source.name,
