@@ -132,7 +132,7 @@ def get_school_route(request: HttpRequest, municipality_slug: str, query: Query[
             % {"name": municipality.name, "slug": municipality.slug},
         )
     by_address = query.lat is None and query.lon is None and bool(query.street or query.housenumber)
-    required = ["school", "grade", *(["street", "housenumber"] if by_address else ["lat", "lon"])]
+    required = [*(["street", "housenumber"] if by_address else ["lat", "lon"]), "school", "grade"]
     missing = [name for name in required if getattr(query, name) in (None, "")]
     if missing:
         raise HttpError(422, _("Es fehlen die Angaben: %(fields)s.") % {"fields": ", ".join(missing)})
