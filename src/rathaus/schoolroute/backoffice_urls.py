@@ -2,4 +2,6 @@
 
 from django.urls import URLPattern, URLResolver
 
-backoffice_patterns: list[URLPattern | URLResolver] = []
+from rathaus.schoolroute import backoffice_views
+
+backoffice_patterns: list[URLPattern | URLResolver] = [*backoffice_views.patterns]

@@ -24,13 +24,20 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Final
 
+from django.db import transaction
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django_tasks import task
 
+from rathaus.accounts.models import User
 from rathaus.core.uploads import EXECUTABLE_MAGICS, MARKUP_OPENINGS, MEGABYTE, OLE_MAGIC, ZIP_MAGICS, sniff_image
+from rathaus.municipalities.models import Municipality
+from rathaus.records.services import audit_record
 from rathaus.routing import AddressIndex, AddressNotFound, AmbiguousAddress, Graph, RoutingError
 from rathaus.schoolroute.eligibility import eligibility_check
-from rathaus.schoolroute.models import School
+from rathaus.schoolroute.models import BatchRun, School
+from rathaus.schoolroute.selectors import street_network_addresses, street_network_get, street_network_graph
 
 logger = logging.getLogger(__name__)
 
@@ -408,5 +415,130 @@ def result_csv(*, header: list[str], results: Iterable[RowResult]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def retention_cutoff(now: datetime) -> datetime:
-    return now - RETENTION
+# Runs ---------------------------------------------------------------------------------------------
+
+
+def _roll_json(roll: Roll) -> dict[str, object]:
+    return {
+        "header": roll.header,
+        "columns": roll.columns,
+        "rows": [[line, values] for line, values in roll.rows],
+        "delimiter": roll.delimiter,
+        "encoding": roll.encoding,
+    }
+
+
+def _roll_of(run: BatchRun) -> Roll:
+    data = run.roll
+    return Roll(
+        header=list(data["header"]),
+        columns=dict(data["columns"]),
+        rows=[(int(line), list(values)) for line, values in data["rows"]],
+        delimiter=str(data["delimiter"]),
+        encoding=str(data["encoding"]),
+    )
+
+
+def batch_run_start(*, municipality: Municipality, roll: Roll, filename: str, by: User) -> BatchRun:
+    """Stores the roll as a new run, records the upload and queues its check after the commit."""
+    with transaction.atomic():
+        run = BatchRun.objects.create(
+            municipality=municipality,
+            created_at=timezone.now(),
+            created_by=by,
+            filename=filename[:255],
+            language=(get_language() or "de")[:10],
+            rows_total=len(roll.rows),
+            roll=_roll_json(roll),
+        )
+        # The roll holds pupils' addresses: who uploaded it is recorded (the file name may name a class).
+        audit_record(
+            municipality=municipality,
+            actor=by,
+            action="schoolroute.batch_uploaded",
+            obj=run,
+            data={"rows": len(roll.rows)},
+        )
+        transaction.on_commit(lambda: batch_run_process.enqueue(run.pk))
+    return run
+
+
+@task()
+def batch_run_process(run_id: int) -> str:
+    """Checks every row of a stored run, writing its progress; returns the run's status."""
+    run = BatchRun.all_tenants.select_related("municipality").filter(pk=run_id).first()
+    if run is None:
+        return "missing"
+    if run.status != BatchRun.Status.PENDING:
+        return str(run.status)
+    run.status = BatchRun.Status.RUNNING
+    run.save(update_fields=["status"])
+    with translation.override(run.language):
+        try:
+            results = _process(run)
+        except Exception as error:
+            logger.exception("Batch run %s failed", run.pk)
+            run.status = BatchRun.Status.FAILED
+            run.error = (
+                error.german
+                if isinstance(error, RoutingError)
+                else _("Interner Fehler: %(error)s") % {"error": type(error).__name__}
+            )
+            run.finished_at = timezone.now()
+            run.save(update_fields=["status", "error", "finished_at"])
+            return str(run.status)
+    run.results = [result.as_json() for result in results]
+    run.rows_done = len(results)
+    run.rows_failed = sum(1 for result in results if result.error)
+    run.status = BatchRun.Status.DONE
+    run.finished_at = timezone.now()
+    run.save(update_fields=["results", "rows_done", "rows_failed", "status", "finished_at"])
+    return str(run.status)
+
+
+def _process(run: BatchRun) -> list[RowResult]:
+    municipality = run.municipality
+    network = street_network_get(municipality=municipality)
+    if network is None:
+        raise RoutingError(
+            "Für diese Kommune ist kein Straßennetz importiert.", "No street network is imported for this municipality."
+        )
+    graph = street_network_graph(network)
+    roll = _roll_of(run)
+    addresses = street_network_addresses(network) if roll.by_address else None
+
+    def progress(done: int) -> None:
+        BatchRun.all_tenants.filter(pk=run.pk).update(rows_done=done)
+
+    schools = School.all_tenants.filter(municipality=municipality)
+    return roll_check(roll=roll, schools=schools, graph=graph, addresses=addresses, progress=progress)
+
+
+def batch_run_results(run: BatchRun) -> list[RowResult]:
+    """The stored result of a run, row by row with the input values."""
+    roll = _roll_of(run)
+    results = []
+    for (line, values), stored in zip(roll.rows, run.results, strict=False):
+        results.append(
+            RowResult(
+                line=line,
+                values=values,
+                distance_m=stored["distance_m"],
+                threshold_m=stored["threshold_m"],
+                eligible=stored["eligible"],
+                reason=stored["reason"],
+                error=stored["error"],
+            )
+        )
+    return results
+
+
+def batch_run_csv(run: BatchRun) -> bytes:
+    return result_csv(header=list(run.roll["header"]), results=batch_run_results(run))
+
+
+def batch_runs_purge(*, now: datetime | None = None) -> int:
+    """Deletes the runs older than `RETENTION` in every municipality; returns how many."""
+    cutoff = (now or timezone.now()) - RETENTION
+    deleted, _by_model = BatchRun.all_tenants.filter(created_at__lt=cutoff).delete()
+    return deleted

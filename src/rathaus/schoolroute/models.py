@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -66,3 +67,38 @@ class StreetNetwork(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.source_name} ({self.node_count} / {self.edge_count})"
+
+
+class BatchRun(TenantModel):
+    """One batch check of a school roll (`rathaus.schoolroute.batch`): the uploaded rows, the
+    progress of the background task and the result. Holds pupils' addresses: deleted after 30 days."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("wartet")
+        RUNNING = "running", _("läuft")
+        DONE = "done", _("fertig")
+        FAILED = "failed", _("abgebrochen")
+
+    created_at = models.DateTimeField(_("Hochgeladen am"), db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("Hochgeladen von"), null=True, on_delete=models.SET_NULL
+    )
+    filename = models.CharField(_("Dateiname"), max_length=255, blank=True)
+    language = models.CharField(_("Sprache"), max_length=10, default="de")
+    status = models.CharField(_("Status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    rows_total = models.PositiveIntegerField(_("Zeilen"))
+    rows_done = models.PositiveIntegerField(_("Geprüfte Zeilen"), default=0)
+    rows_failed = models.PositiveIntegerField(_("Fehlerhafte Zeilen"), default=0)
+    # The roll as uploaded ({"header": [...], "columns": {...}, "rows": [[line, [values]], ...]}) and the
+    # result per row (`batch.RowResult.as_json`), in the rows' order.
+    roll = models.JSONField(_("Schülerliste"), default=dict)
+    results = models.JSONField(_("Ergebnis"), default=list)
+    error = models.TextField(_("Fehler"), blank=True)
+    finished_at = models.DateTimeField(_("Fertig am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Schulweg-Prüfung")
+        verbose_name_plural = _("Schulweg-Prüfungen")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.created_at:%Y-%m-%d %H:%M})"
