@@ -17,6 +17,7 @@ from django.utils import timezone
 from rathaus.municipalities.models import Municipality
 from rathaus.routing import AddressFileError, AddressIndex, Graph
 from rathaus.routing._grounds import grounds_save, read_school_grounds
+from rathaus.routing._reader import Progress
 from rathaus.schoolroute.eligibility import Schulform
 from rathaus.schoolroute.models import School, StreetNetwork
 
@@ -173,7 +174,9 @@ def schools_import(*, municipality: Municipality, rows: Iterable[tuple[int, Mapp
 OSM_SUFFIXES = (".osm", ".osm.gz", ".osm.bz2", ".osm.pbf", ".pbf")
 
 
-def street_network_import(*, municipality: Municipality, path: str | os.PathLike[str]) -> StreetNetwork:
+def street_network_import(
+    *, municipality: Municipality, path: str | os.PathLike[str], progress: Progress | None = None
+) -> StreetNetwork:
     """Build the walking graph from an OSM file and make it the municipality's street network.
 
     Reads .osm, .osm.gz, .osm.bz2, .osm.pbf or Overpass GeoJSON; a bad file raises
@@ -184,7 +187,7 @@ def street_network_import(*, municipality: Municipality, path: str | os.PathLike
     municipality has official house coordinates (`addresses_import`), which are kept.
     """
     source = Path(path)
-    graph = Graph.from_osm(source)
+    graph = Graph.from_osm(source, progress=progress)
     addresses = None
     if source.name.lower().endswith(OSM_SUFFIXES):
         try:

@@ -176,3 +176,13 @@ def test_the_api_names_what_is_missing(client: Client, bayreuth: Municipality) -
 
     assert response.status_code == 422
     assert "housenumber" in response.json()["detail"]
+
+
+def test_the_street_import_command_shows_progress_and_counts_the_addresses(soest: Municipality) -> None:
+    out, err = StringIO(), StringIO()
+
+    call_command("import-streets", str(shipped(NORTH_BAYREUTH)), "--municipality", "soest", stdout=out, stderr=err)
+
+    assert "walkable ways read" in err.getvalue()
+    assert "788 Adressen" in out.getvalue()
+    assert network_of(soest).address_count == 788

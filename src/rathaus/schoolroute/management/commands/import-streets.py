@@ -26,10 +26,14 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"Die Datei {path} gibt es nicht. / The file {path} does not exist.")
         try:
-            network = street_network_import(municipality=municipality, path=path)
+            network = street_network_import(
+                municipality=municipality,
+                path=path,
+                progress=None if options["verbosity"] == 0 else self.stderr.write,
+            )
         except RoutingError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(
             f"{municipality.name}: Straßennetz aus {network.source_name} importiert, "
-            f"{network.node_count} Knoten, {network.edge_count} Kanten."
+            f"{network.node_count} Knoten, {network.edge_count} Kanten, {network.address_count} Adressen."
         )
