@@ -135,7 +135,10 @@ def application_step(
 
     saved_answers = draft.answers.get(step.key, {})
     partial = draft.answers.get("_partial", {}).get(step.key, {})
-    form = procedure.form_for(step, initial=_initial_for(procedure.form_for(step), {**saved_answers, **partial}))
+    prefill = procedure.step_initial(step, draft.context)
+    form = procedure.form_for(
+        step, initial=_initial_for(procedure.form_for(step), {**prefill, **saved_answers, **partial})
+    )
     stored_files = {
         name: saved_answers.get(name) or [] for name, field in form.fields.items() if isinstance(field, AttachmentField)
     }

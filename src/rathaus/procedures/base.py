@@ -195,6 +195,11 @@ class Procedure(ABC):
         ValidationError when the link is not valid. Stored with the answers under "context"."""
         return {}
 
+    def step_initial(self, step: Step, context: Mapping[str, Any]) -> dict[str, Any]:
+        """Values a step's form starts with before the person has typed anything, e.g. taken from the
+        start link's context. What the person saved or typed always wins over these."""
+        return {}
+
     def subject(self, answers: Answers, context: Mapping[str, Any]) -> str:
         """A short line for queues and lists (e.g. "Bewerbung: Sachbearbeitung Bürgerbüro")."""
         return str(self.title)
