@@ -230,6 +230,9 @@ def demo_load() -> list[DemoLogin]:
     from rathaus.trade.demo import trade_demo_load
 
     logins.extend(trade_demo_load())
+    from rathaus.schoolroute.demo import schoolroute_demo_load
+
+    logins.extend(schoolroute_demo_load())
     _person(email=CITIZEN_EMAIL, first_name="Robin", last_name="Beispiel")
     logins.append(DemoLogin("–", "Bürgerin/Bürger", CITIZEN_EMAIL, DEMO_PASSWORD, ""))
     return logins

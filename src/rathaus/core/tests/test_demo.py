@@ -61,6 +61,7 @@ def test_demo_staff_have_distinct_totp_secrets() -> None:
     out = StringIO()
     call_command("demo", stdout=out)
     secrets = [line.split("TOTP secret: ")[1] for line in out.getvalue().splitlines() if "TOTP secret: " in line]
-    # Admin and clerk of five municipalities, an HR clerk in each of four towns, a trade clerk in Soest and Lippstadt.
-    assert len(secrets) == 16
-    assert len(set(secrets)) == 16
+    # Admin and clerk of five municipalities, an HR clerk in each of four towns, a trade clerk in Soest and
+    # Lippstadt, a school transport clerk in Soest and Münster.
+    assert len(secrets) == 18
+    assert len(set(secrets)) == 18
