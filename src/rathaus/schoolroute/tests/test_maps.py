@@ -4,16 +4,17 @@ import math
 import re
 import time
 import xml.etree.ElementTree as ET
-from importlib import resources
 
 import pytest
 from pyproj import Geod
 
 from rathaus.routing import Graph
 from rathaus.schoolroute.maps import Line, MapView, Marker, network_svg
+from rathaus.schoolroute.tests import test_school_route_api as api_tests
+from rathaus.schoolroute.tests.test_school_route_api import HOME
 
+gievenbeck = api_tests.gievenbeck  # the graph built straight from the shipped file
 SVG = "{http://www.w3.org/2000/svg}"
-HOME = (51.9738389, 7.5582014)  # Am Küchenbusch, as in test_school_route_api
 GEOD = Geod(ellps="WGS84")
 MICHAELSCHULE = (51.9677932, 7.5812586)  # Appelbreistiege 40, from the school list
 
@@ -24,14 +25,6 @@ def geodesic_length(lat1: float, lon1: float, lat2: float, lon2: float) -> float
 
 def parse(svg: str) -> ET.Element:
     return ET.fromstring(svg)  # noqa: S314 -- our own output, not untrusted data
-
-
-@pytest.fixture(scope="module")
-def gievenbeck() -> Graph:
-    with resources.as_file(
-        resources.files("rathaus.routing").joinpath("data", "muenster_gievenbeck_overpass_2019.geojson")
-    ) as path:
-        return Graph.from_osm(path)
 
 
 @pytest.fixture(scope="module")

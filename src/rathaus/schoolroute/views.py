@@ -1,0 +1,260 @@
+"""The parents' school route page: how long is the way to school, and are transport costs paid?
+
+One GET form (bookmarkable): school, grade and the front door, given by street and house number
+where the municipality has address data, otherwise by a click on the network's map (an
+`<input type="image">`, so it works without JavaScript) or typed coordinates. The result, on the
+same page, is the route on a map and the verdict of `eligibility`, as the JSON API gives it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from rathaus.procedures import registry
+from rathaus.routing import (
+    AddressFileError,
+    AddressIndex,
+    AddressNotFound,
+    AmbiguousAddress,
+    Graph,
+    GraphFileError,
+    PointTooFarError,
+    RoutingError,
+)
+from rathaus.schoolroute.eligibility import ExceptionReason, nearest_school_check
+from rathaus.schoolroute.forms import SchoolRouteForm
+from rathaus.schoolroute.maps import Line, MapView, Marker, network_svg
+from rathaus.schoolroute.models import School
+from rathaus.schoolroute.selectors import (
+    SchoolRoute,
+    school_list,
+    school_route,
+    street_network_addresses,
+    street_network_get,
+    street_network_graph,
+)
+
+APPLICATION_PROCEDURE = "schuelerfahrkosten"
+# The map to click on is shown at this fixed size: a click's pixel must be the map's pixel.
+PICK_MAP_WIDTH = 800
+CLICK = ("karte.x", "karte.y")
+FORM_KEYS = ("school", "grade", "street", "housenumber", "place", "lat", "lon")
+
+
+def _english() -> bool:
+    return (get_language() or "de").startswith("en")
+
+
+def _message(error: RoutingError) -> str:
+    return error.english if _english() else error.german
+
+
+def _metres(value: float) -> str:
+    """Whole metres with the language's thousands separator: "2.134 m" or "2,134 m"."""
+    text = f"{value:,.0f}"
+    return f"{text if _english() else text.replace(',', '.')} m"
+
+
+def pick_view(graph: Graph) -> MapView:
+    """The view of the whole network, as the map to click on shows it."""
+    lats, lons = graph.geometry_lat, graph.geometry_lon
+    corners = [(float(lats.min()), float(lons.min())), (float(lats.max()), float(lons.max()))]
+    return MapView.around(corners, margin_m=30, width=PICK_MAP_WIDTH)
+
+
+def _click_redirect(request: HttpRequest, graph: Graph) -> HttpResponse | None:
+    """A click on the map: the same query with the clicked point as lat/lon, so the URL stays readable.
+
+    Pressing Enter on the image button, or in a text field before it, submits (0, 0): that is no click.
+    """
+    try:
+        x, y = (float(request.GET[key]) for key in CLICK)
+    except (KeyError, ValueError):
+        return None
+    if x <= 0 and y <= 0:
+        return None
+    lat, lon = pick_view(graph).latlon(x, y)
+    query = request.GET.copy()
+    for key in CLICK:
+        del query[key]
+    query["lat"], query["lon"] = f"{lat:.6f}", f"{lon:.6f}"
+    return HttpResponseRedirect(f"{request.path}?{query.urlencode()}")
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    label: str
+    url: str
+
+
+def _suggestions(request: HttpRequest, field: str, values: list[str]) -> list[Suggestion]:
+    suggestions = []
+    for value in values:
+        query = request.GET.copy()
+        query[field] = value
+        suggestions.append(Suggestion(value, f"{request.path}?{query.urlencode()}"))
+    return suggestions
+
+
+def _start(
+    request: HttpRequest, form: SchoolRouteForm, addresses: AddressIndex | None
+) -> tuple[tuple[float, float] | None, list[Suggestion]]:
+    """The front door: looked up by address (never guessed: a miss gives suggestions) or as given."""
+    data = form.cleaned_data
+    if addresses is None:
+        return (data["lat"], data["lon"]), []
+    try:
+        address = addresses.lookup(data["street"], data["housenumber"], city=data["place"] or None)
+    except AddressNotFound as error:
+        field = "housenumber" if error.street_known else "street"
+        form.add_error(field, _message(error))
+        return None, _suggestions(request, field, error.suggestions)
+    except AmbiguousAddress as error:
+        form.add_error("place", _message(error))
+        return None, _suggestions(request, "place", error.suggestions)
+    return (address.lat, address.lon), []
+
+
+def _route(form: SchoolRouteForm, graph: Graph, school: School, start: tuple[float, float]) -> SchoolRoute | None:
+    try:
+        return school_route(graph=graph, school=school, start=start, grade=form.cleaned_data["grade"])
+    except ValueError as error:  # the grade does not exist at this Schulform
+        german, _separator, english = str(error).partition(" / ")
+        form.add_error("grade", english if _english() and english else german)
+    except PointTooFarError as error:
+        form.add_error("street" if form.by_address else "lat", _message(error))
+    except RoutingError as error:
+        form.add_error(None, _message(error))
+    return None
+
+
+def _result(
+    result: SchoolRoute, graph: Graph, school: School, start: tuple[float, float], form: SchoolRouteForm
+) -> dict[str, Any]:
+    route, eligibility = result.route, result.eligibility
+    nearest_length = result.nearest.length_m if result.nearest else route.length_m
+    nearest = nearest_school_check(chosen_distance_m=route.length_m, nearest_distance_m=nearest_length)
+    school_lat, school_lon = route.coordinates[-1]  # the route ends at the school's point
+    view = MapView.around([*route.coordinates, start], margin_m=150)
+    svg = network_svg(
+        graph,
+        view,
+        title=_("Schulweg zur %(school)s") % {"school": school.name},
+        description=_("Karte des kürzesten Fußwegs von der Haustür zur Schule, %(length)s lang.")
+        % {"length": _metres(route.length_m)},
+        lines=[Line(route.coordinates, "map-route")],
+        markers=[
+            Marker(start[0], start[1], _("Haustür"), "map-start"),
+            Marker(school_lat, school_lon, school.name, "map-school"),
+        ],
+        element_id="route-map",
+    )
+    margin = eligibility.margin_m
+    application: dict[str, Any] = {"school": school.schulnummer, "grade": eligibility.grade}
+    application |= {"lat": f"{start[0]:.6f}", "lon": f"{start[1]:.6f}"}
+    if form.by_address:
+        application |= {"street": form.cleaned_data["street"], "housenumber": form.cleaned_data["housenumber"]}
+    return {
+        "school": school,
+        "eligibility": eligibility,
+        "length": _metres(route.length_m),
+        "threshold": _metres(eligibility.threshold_m),
+        "margin": ("+" if margin > 0 else "−" if margin < 0 else "") + _metres(abs(margin)),
+        "explanation": eligibility.explanation_en if _english() else eligibility.explanation_de,
+        "nearest": result.nearest,
+        "nearest_length": _metres(nearest_length),
+        "nearest_explanation": nearest.explanation_en if _english() else nearest.explanation_de,
+        "exceptions": list(ExceptionReason),
+        "map": svg,
+        "application": application,
+    }
+
+
+def _application_available() -> bool:
+    try:
+        registry.get(APPLICATION_PROCEDURE)
+    except KeyError:
+        return False
+    return True
+
+
+@require_GET
+def school_route_page(request: HttpRequest, municipality_slug: str) -> HttpResponse:
+    municipality = request.municipality  # type: ignore[attr-defined]
+    network = street_network_get(municipality=municipality)
+    context: dict[str, Any] = {"network": network}
+    if network is None:
+        return render(request, "schoolroute/school_route.html", context)
+    try:
+        graph = street_network_graph(network)
+        addresses = street_network_addresses(network)
+    except (GraphFileError, AddressFileError) as error:
+        context["service_error"] = _message(error)
+        return render(request, "schoolroute/school_route.html", context, status=503)
+    redirect = _click_redirect(request, graph)
+    if redirect is not None:
+        return redirect
+    bound = any(key in request.GET for key in FORM_KEYS)
+    schools = list(school_list(municipality=municipality))
+    form = SchoolRouteForm(request.GET if bound else None, schools=schools, by_address=addresses is not None)
+    if bound and form.is_valid():
+        school = next(school for school in schools if school.schulnummer == form.cleaned_data["school"])
+        start, context["suggestions"] = _start(request, form, addresses)
+        result = None if start is None else _route(form, graph, school, start)
+        if result is not None and start is not None:
+            context["result"] = _result(result, graph, school, start, form)
+            context["application_url"] = reverse(
+                "application_start",
+                kwargs={"municipality_slug": municipality.slug, "procedure_key": APPLICATION_PROCEDURE},
+            )
+            context["application_available"] = _application_available()
+    view = pick_view(graph)
+    picked = QueryDict(mutable=True)
+    if not form.by_address and bound and not form.has_error("lat") and not form.has_error("lon"):
+        lat, lon = form.cleaned_data.get("lat"), form.cleaned_data.get("lon")
+        if lat is not None and lon is not None:
+            picked["lat"], picked["lon"] = f"{lat:.6f}", f"{lon:.6f}"
+    map_url = reverse("school_route_map", kwargs={"municipality_slug": municipality.slug})
+    context |= {
+        "form": form,
+        "pick_map_url": f"{map_url}?{picked.urlencode()}" if picked else map_url,
+        "pick_map": view,
+        "coordinates_open": form.has_error("lat") or form.has_error("lon"),
+    }
+    return render(request, "schoolroute/school_route.html", context)
+
+
+@require_GET
+def school_route_map(request: HttpRequest, municipality_slug: str) -> HttpResponse:
+    """The whole network as an SVG image to click on; `lat`/`lon` mark the picked point."""
+    municipality = request.municipality  # type: ignore[attr-defined]
+    network = street_network_get(municipality=municipality)
+    if network is None:
+        return HttpResponse(status=404)
+    try:
+        graph = street_network_graph(network)
+    except GraphFileError:
+        return HttpResponse(status=503)
+    markers = []
+    with contextlib.suppress(KeyError, ValueError):
+        markers.append(Marker(float(request.GET["lat"]), float(request.GET["lon"]), _("Ihre Auswahl"), "map-start"))
+    svg = network_svg(
+        graph,
+        pick_view(graph),
+        title=_("Straßennetz von %(name)s") % {"name": municipality.name},
+        description=_("Karte aller Fußwege. Klicken Sie auf Ihre Haustür."),
+        markers=markers,
+        element_id="pick-map",
+    )
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
