@@ -27,6 +27,7 @@ from rathaus.municipalities.models import AccessibilityFeedback, Department, Mun
 from rathaus.municipalities.tenancy import NO_TENANT, tenant_context
 from rathaus.payments.models import Payment
 from rathaus.records.models import Document
+from rathaus.schoolroute.models import BatchRun, School
 from rathaus.testing import make_department, make_service, make_staff
 from rathaus.trade.tests.outbox_data import make_message, make_recipient
 from rathaus.trade.tests.register_data import make_business
@@ -132,6 +133,18 @@ def soest_objects(soest: Municipality) -> dict[str, int | str]:
         "recipient_id": (recipient := make_recipient(soest, name=SECRET_NAME)).pk,
         "message_id": make_message(soest, recipient).pk,
         "business_id": make_business(soest, SECRET_NAME).pk,
+        "schulnummer": School.all_tenants.create(
+            municipality=soest,
+            schulnummer="123456",
+            name=SECRET_NAME,
+            schulform="Grundschule",
+            street="Weg",
+            postal_code="59494",
+            city="Soest",
+            latitude=51.57,
+            longitude=8.1,
+        ).schulnummer,
+        "run_id": BatchRun.all_tenants.create(municipality=soest, created_at=timezone.now(), rows_total=1).pk,
     }
 
 
