@@ -16,6 +16,7 @@ from rathaus.cases.tests.conftest import pdf_upload
 from rathaus.municipalities.models import Municipality
 from rathaus.records.models import Document
 from rathaus.routing import Graph
+from rathaus.schoolroute.models import School
 from rathaus.schoolroute.procedure import SchoolTransport, school_years
 from rathaus.schoolroute.tests import test_school_route_api as api_tests
 from rathaus.schoolroute.tests.test_school_route_api import (  # the demo fixtures and the HOME point
@@ -304,3 +305,37 @@ def test_an_exception_needs_an_explanation_and_evidence(client: Client, demo: No
     response = client.post(evidence_url, {})
     assert response.status_code == 200
     assert "<title>Fehler:" in response.content.decode()
+
+
+def test_without_a_street_network_the_school_office_measures_the_route(client: Client, demo: None) -> None:
+    school = School.all_tenants.filter(municipality__slug="soest", schulform="Grundschule").order_by("pk").first()
+    assert school is not None
+    response = client.post("/soest/antrag/schuelerfahrkosten/", {})
+    url = response["Location"]
+    page = client.get(url).content.decode()
+    assert 'name="lat"' not in page
+
+    response = client.post(url, {"school": school.schulnummer, "grade": "2"})
+
+    assert response.status_code == 302
+    draft = Draft.all_tenants.filter(municipality__slug="soest").latest("pk")
+    assert draft.answers["schulweg"]["length_m"] is None
+    assert draft.answers["schulweg"]["network"] is False
+    case = Case(municipality=draft.municipality, answers=draft.answers)
+    hints = SchoolTransport(draft.municipality).hints(case)
+    assert any("bitte von Hand messen" in hint for hint in hints)
+
+
+def test_the_review_page_shows_the_verdict_and_who_decides(client: Client, demo: None, gievenbeck: Graph) -> None:
+    length = gievenbeck.route(HOME, school_point(MICHAELSCHULE)).length_m
+    following = client.post(start(client, route_params()), route_params())["Location"]
+    following = client.post(following, {**PUPIL, "school_year": SCHOOL_YEAR})["Location"]
+    following = client.post(following, APPLICANT)["Location"]
+    review = client.post(following, {"reason": "", "explanation": ""})["Location"]
+
+    page = client.get(review).content.decode()
+
+    assert f"{length:,.0f} m".replace(",", ".") in page
+    assert "mehr als 2.000 m (Primarstufe)" in page
+    assert "Über den Antrag entscheidet der Schulträger" in page
+    assert "Für diesen Antrag fällt keine Gebühr an." in page
