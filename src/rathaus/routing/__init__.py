@@ -18,10 +18,11 @@ Modules:
 
 - `_tags`: which ways a pupil may walk on (the OSM tag rules).
 - `_reader`: reading walkable ways from files (pyosmium, GeoJSON).
-- `_graph`: the graph in numpy arrays (junction nodes, edge geometry, CSR adjacency), snapping
-  onto an edge, routing, one-to-all distances (scipy), saving and loading.
+- `_graph`: the graph in numpy arrays (junction nodes, edge geometry), snapping onto an edge,
+  routing, one-to-all and one-to-many distances (scipy), saving and loading.
 - `_geometry`: WGS84 geodesic lengths (pyproj), local projection, nearest-segment index (KD-tree).
-- `_search`: A* on the CSR arrays (exact: the heuristic never overestimates).
+- `_hierarchy`: contraction hierarchies, built at import and saved with the graph; a route is
+  two upward searches and the unpacking of shortcuts (exact).
 - `addresses`: the address index and lookup with suggestions.
 - `_address_reader`: address points from OSM (nodes, entrances, outline centroids) and NRW
   house coordinate files; `_normalize`: street and house number normalisation.

@@ -20,13 +20,13 @@ from scipy.sparse.csgraph import dijkstra
 
 from ._errors import GraphFileError, NoRouteError, PointTooFarError
 from ._geometry import FloatArray, IntArray, Projection, SegmentIndex, geodesic_lengths
+from ._hierarchy import Hierarchy, build_hierarchy
 from ._reader import Progress, Way, read_ways
-from ._search import Predecessors, astar
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: with the contraction hierarchy
 DEFAULT_MAX_SNAP_M = 1_000.0
-SMALLEST_EARTH_RADIUS_M = 6_335_439.0  # WGS84 meridian radius of curvature at the equator
 LatLon = tuple[float, float]
+HIERARCHY_ARRAYS = ("ch_indptr", "ch_target", "ch_weight", "ch_middle", "ch_edge")
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +108,7 @@ class Graph:
         self.geometry_offsets: IntArray = arrays["geometry_offsets"]
         self.geometry_lat: FloatArray = arrays["geometry_lat"]
         self.geometry_lon: FloatArray = arrays["geometry_lon"]
-        self._build_adjacency()
+        self._hierarchy_arrays: dict[str, Any] = {name: arrays[name] for name in HIERARCHY_ARRAYS}
 
     # --- building, saving, loading -------------------------------------------------------
 
@@ -118,7 +118,13 @@ class Graph:
     ) -> Graph:
         """Read .osm/.osm.gz/.osm.bz2/.osm.pbf or Overpass GeoJSON; raises OsmImportError on a bad file."""
         ways = read_ways(Path(path), progress)
-        graph = cls(_arrays_from_ways(ways, contract=contract))
+        arrays = _arrays_from_ways(ways, contract=contract)
+        if progress is not None:
+            progress("graph: building the contraction hierarchy")
+        arrays.update(
+            build_hierarchy(len(arrays["node_lat"]), arrays["edge_u"], arrays["edge_v"], arrays["edge_length"])
+        )
+        graph = cls(arrays)
         if progress is not None:
             progress(f"graph: {graph.node_count:,} nodes, {graph.edge_count:,} edges")
         return graph
@@ -142,7 +148,8 @@ class Graph:
             with np.load(Path(path), allow_pickle=False) as data:
                 if int(data["format_version"]) != FORMAT_VERSION:
                     raise GraphFileError(
-                        f"Die Graphdatei {path} hat eine andere Version.", f"The graph file {path} has another version."
+                        f"Die Graphdatei {path} hat eine ältere oder andere Version; bitte das Straßennetz neu importieren.",
+                        f"The graph file {path} has an older or another version; please import the street network again.",
                     )
                 return cls({name: data[name] for name in data.files})
         except (OSError, KeyError, ValueError, zipfile.BadZipFile) as error:
@@ -162,41 +169,12 @@ class Graph:
             "geometry_offsets": self.geometry_offsets,
             "geometry_lat": self.geometry_lat,
             "geometry_lon": self.geometry_lon,
+            **self._hierarchy_arrays,
         }
 
-    def _build_adjacency(self) -> None:
-        """CSR adjacency with both directions of every edge."""
-        edge_ids = np.arange(self.edge_count)
-        sources = np.concatenate([self.edge_u, self.edge_v])
-        order = np.argsort(sources, kind="stable")
-        self.indptr = np.concatenate([[0], np.cumsum(np.bincount(sources, minlength=self.node_count))])
-        self.neighbours = np.concatenate([self.edge_v, self.edge_u])[order]
-        self.arc_edges = np.concatenate([edge_ids, edge_ids])[order]
-        self.arc_weights = self.edge_length[self.arc_edges]
-        # Plain lists for the Python search loop: indexing them is several times faster than numpy.
-        self._lists = (
-            self.indptr.tolist(),
-            self.neighbours.tolist(),
-            self.arc_weights.tolist(),
-            self.arc_edges.tolist(),
-        )
-
-    # Straight lines in this plane are never longer than the geodesic: the smallest radius of
-    # curvature of WGS84 and the smallest cos(latitude) of the network scale it down. That makes
-    # the A* heuristic admissible (and consistent), so A* stays exact.
     @cached_property
-    def _heuristic_scale(self) -> tuple[float, float]:
-        per_degree = math.radians(1) * SMALLEST_EARTH_RADIUS_M
-        return per_degree * math.cos(math.radians(float(np.abs(self.geometry_lat).max()))), per_degree
-
-    def _heuristic_xy(self, lat: float, lon: float) -> tuple[float, float]:
-        sx, sy = self._heuristic_scale
-        return lon * sx, lat * sy
-
-    @cached_property
-    def _node_xy(self) -> tuple[list[float], list[float]]:
-        sx, sy = self._heuristic_scale
-        return (self.node_lon * sx).tolist(), (self.node_lat * sy).tolist()
+    def _hierarchy(self) -> Hierarchy:
+        return Hierarchy(self._hierarchy_arrays)
 
     # --- inspection ----------------------------------------------------------------------
 
@@ -317,21 +295,19 @@ class Graph:
         direct = math.inf
         if s.edge == t.edge:
             direct = s.distance_m + abs(s.to_u_m - t.to_u_m) + t.distance_m
-        goal = self._heuristic_xy(t.lat, t.lon)
-        length, meeting, pred = astar(*self._lists, *self._node_xy, sources, targets, goal, direct)
+        length, nodes, edges = self._hierarchy.shortest(sources, targets, direct)
         if not math.isfinite(length):
             raise NoRouteError(
                 "Zwischen Start und Ziel gibt es keinen zusammenhängenden Fußweg.",
                 "There is no connected walking route between start and destination.",
             )
-        if meeting == -1:
+        if not nodes:  # straight along the edge both points lie on
             middle = self._partial(s, toward_u=s.to_u_m > t.to_u_m, stop_at=t)
         else:
-            pieces = [self._oriented(edge, node) for node, edge in _chain(pred, meeting)]
-            middle = self._partial(s, toward_u=self._leaves_toward_u(s, _chain_start(pred, meeting)))
-            for piece in reversed(pieces):
-                middle.extend(piece[1:])
-            end_part = self._partial(t, toward_u=self._leaves_toward_u(t, meeting))
+            middle = self._partial(s, toward_u=self._leaves_toward_u(s, nodes[0]))
+            for edge, node in zip(edges, nodes[1:], strict=True):
+                middle.extend(self._oriented(edge, node)[1:])
+            end_part = self._partial(t, toward_u=self._leaves_toward_u(t, nodes[-1]))
             middle.extend(reversed(end_part[:-1]))
         coordinates = _dedupe([(float(start[0]), float(start[1])), *middle, (float(end[0]), float(end[1]))])
         return Route(float(length), coordinates, s, t)
@@ -414,22 +390,6 @@ class Graph:
         weights = np.maximum(w[first], 1e-9)
         n = self.node_count
         return csr_matrix((weights, (low[first], high[first])), shape=(n, n))
-
-
-def _chain(pred: Predecessors, node: int) -> Iterator[tuple[int, int]]:
-    """(node, edge by which it was reached) from `node` back to the seed."""
-    while True:
-        previous, edge = pred[node]
-        if edge == -1:
-            return
-        yield node, edge
-        node = previous
-
-
-def _chain_start(pred: Predecessors, node: int) -> int:
-    while pred[node][1] != -1:
-        node = pred[node][0]
-    return node
 
 
 def _dedupe(points: Sequence[LatLon]) -> list[LatLon]:

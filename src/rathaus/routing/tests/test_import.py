@@ -146,6 +146,14 @@ def test_loading_a_missing_or_foreign_file_is_refused(tmp_path):
         Graph.load(foreign)
 
 
+def test_a_graph_file_of_the_first_version_asks_for_a_new_import(tmp_path, gievenbeck):
+    old = tmp_path / "old.npz"
+    arrays = {name: value for name, value in gievenbeck._arrays().items() if not name.startswith("ch_")}
+    np.savez(old, format_version=np.int64(1), **arrays)
+    with pytest.raises(GraphFileError, match="bitte das Straßennetz neu importieren"):
+        Graph.load(old)
+
+
 def test_the_uncontracted_graph_gives_the_same_routes(gievenbeck):
     full = Graph.from_osm(DATA / "muenster_gievenbeck_overpass_2019.geojson", contract=False)
     assert full.node_count > gievenbeck.node_count

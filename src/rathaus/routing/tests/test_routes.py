@@ -81,7 +81,7 @@ def test_route_lengths_agree_with_networkx_dijkstra(name, request):
                 reference_length(graph, reference, start, end, s, t)
             continue
         expected = reference_length(graph, reference, start, end, route.start, route.end)
-        assert route.length_m == pytest.approx(expected, abs=0.5)
+        assert route.length_m == pytest.approx(expected, abs=1e-6, rel=0)
         checked += 1
     assert checked >= 50
 
@@ -161,7 +161,7 @@ def test_distances_from_agree_with_networkx(north_bayreuth):
     distances = north_bayreuth.distances_from(start)
     for node in range(north_bayreuth.node_count):
         if node in expected:
-            assert distances[node] == pytest.approx(expected[node] + s.distance_m, abs=0.5)
+            assert distances[node] == pytest.approx(expected[node] + s.distance_m, abs=1e-6, rel=0)
         else:
             assert math.isinf(distances[node])
     bounded = north_bayreuth.distances_from(start, limit_m=1_500)
