@@ -58,6 +58,9 @@ clean:
 	rm -rf $(VENV) node_modules var
 
 .PHONY: bench-routing
+# pgRouting part (optional, skipped with a message without it): apt-get install postgresql-15-pgrouting;
+# BENCH_ROUTING_DATABASE_URL (default postgres://root@127.0.0.1:5432/rathaus_bench_routing) is dropped and
+# created afresh, so its name must contain "bench".
 bench-routing: install
 	$(BIN)/python benchmarks/routing.py
 
