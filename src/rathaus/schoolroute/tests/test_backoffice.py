@@ -21,7 +21,7 @@ from rathaus.municipalities.models import Department, Municipality
 from rathaus.records.models import AuditEvent
 from rathaus.routing import Graph
 from rathaus.schoolroute.backoffice_views import BANDS, band_of, edge_bands
-from rathaus.schoolroute.batch import batch_runs_purge
+from rathaus.schoolroute.batch import batch_run_process, batch_runs_purge
 from rathaus.schoolroute.models import BatchRun, School
 from rathaus.testing import make_staff
 
@@ -225,3 +225,24 @@ def test_the_dashboard_links_to_the_school_office_pages(clerk: Client) -> None:
 
     assert f'href="{BATCH}"' in page
     assert f'href="{MAP}"' in page
+
+
+def test_a_municipality_without_street_network_is_told_how_to_import_one(demo: Municipality) -> None:
+    soest = Municipality.objects.get(slug="soest")
+    client = Client()
+    client.force_login(school_office_clerk(soest, "schule@soest.example"))
+    run = BatchRun.all_tenants.create(
+        municipality=soest,
+        created_at=timezone.now(),
+        rows_total=1,
+        roll={"header": ["Schulnummer"], "columns": {}, "rows": [], "delimiter": ";", "encoding": "utf-8"},
+    )
+
+    batch_run_process.enqueue(run.pk)
+
+    run.refresh_from_db()
+    assert run.status == BatchRun.Status.FAILED and "Straßennetz" in run.error
+    assert "Straßennetz" in client.get(f"/soest/verwaltung/schulweg/pruefung/{run.pk}/").content.decode()
+    page = client.get("/soest/verwaltung/schulweg/pruefung/").content.decode()
+    assert "rathaus import-streets DATEI --municipality soest" in page
+    assert client.post("/soest/verwaltung/schulweg/pruefung/", {}).status_code == 200
