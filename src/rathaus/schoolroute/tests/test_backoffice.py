@@ -19,6 +19,7 @@ from rathaus.accounts.models import Membership, User
 from rathaus.core.demo import demo_load
 from rathaus.municipalities.models import Department, Municipality
 from rathaus.records.models import AuditEvent
+from rathaus.records.tasks import retention_run
 from rathaus.routing import Graph
 from rathaus.schoolroute.backoffice_views import BANDS, band_of, edge_bands
 from rathaus.schoolroute.batch import batch_run_process, batch_runs_purge
@@ -161,6 +162,14 @@ def test_runs_older_than_30_days_are_deleted(demo: Municipality, clerk: Client) 
     assert batch_runs_purge(now=now) == 1
     assert list(BatchRun.all_tenants.values_list("pk", flat=True)) == [recent.pk]
     assert clerk.get(f"{BATCH}{old.pk}/").status_code == 404
+
+
+def test_the_daily_retention_run_deletes_old_runs_too(demo: Municipality) -> None:
+    BatchRun.all_tenants.create(municipality=demo, created_at=timezone.now() - timedelta(days=31), rows_total=1)
+
+    retention_run.enqueue()
+
+    assert not BatchRun.all_tenants.exists()
 
 
 def test_the_map_colours_each_street_by_its_distance_band(clerk: Client, demo: Municipality, gievenbeck: Graph) -> None:
