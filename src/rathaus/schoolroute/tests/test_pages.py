@@ -240,6 +240,17 @@ def test_the_application_button_carries_the_route(client: Client, demo: None, mo
     assert "Schülerfahrkosten beantragen" in form
 
 
+def test_the_application_button_starts_the_application(client: Client, demo: None) -> None:
+    page = text(ask(client))
+    form = page.split('action="/muenster/antrag/schuelerfahrkosten/"', 1)[1].split("</form>", 1)[0]
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form))
+
+    response = client.post("/muenster/antrag/schuelerfahrkosten/", fields)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/muenster/antrag/")
+
+
 def test_without_the_procedure_there_is_no_application_button(
     client: Client, demo: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1,0 +1,107 @@
+"""The parents' school route page in a real browser, on the demo's network of Münster-Gievenbeck.
+
+A parent finds the page from the home page, sends the form without a front door (error state),
+clicks the front door on the map and gets the route, its length and the verdict; every state is
+checked with axe. The same works without JavaScript, and the application button leads on.
+"""
+
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from rathaus.core.demo import demo_load
+from rathaus.routing import Graph
+from rathaus.schoolroute.models import StreetNetwork
+from rathaus.schoolroute.selectors import street_network_graph
+from rathaus.schoolroute.views import pick_view
+from tests.browser.test_accessibility import assert_accessible
+from tests.conftest import browser_page
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+HOME = (51.9738389, 7.5582014)  # Am Küchenbusch, as in the API's tests
+MICHAELSCHULE = "119910"  # Grundschule, 2,047 m from HOME
+
+
+@pytest.fixture
+def demo(transactional_db: None, settings: Any, tmp_path: Path) -> Graph:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.GRAPH_DIR = str(tmp_path / "graphs")
+    demo_load()
+    return street_network_graph(StreetNetwork.all_tenants.get(municipality__slug="muenster"))
+
+
+def click_front_door(page: Page, graph: Graph) -> None:
+    x, y = pick_view(graph).xy(*HOME)
+    page.locator("input[name=karte]").click(position={"x": x, "y": y})
+    page.wait_for_url(re.compile(r"lat=\d"))
+
+
+def expected_length(graph: Graph, start: tuple[float, float] = HOME) -> str:
+    length = graph.route(start, (51.9677932, 7.5812586)).length_m  # Michaelschule, Appelbreistiege 40
+    return f"{length:,.0f} m".replace(",", ".")
+
+
+def clicked_point(page: Page, graph: Graph) -> tuple[float, float]:
+    """The point the click became (in the URL), checked to lie within a pixel of the front door."""
+    query = parse_qs(urlsplit(page.url).query)
+    point = float(query["lat"][0]), float(query["lon"][0])
+    view = pick_view(graph)
+    assert abs(point[0] - HOME[0]) <= (view.north - view.south) / view.height
+    assert abs(point[1] - HOME[1]) <= (view.east - view.west) / view.width
+    return point
+
+
+def test_a_parent_finds_the_route_and_the_verdict(page: Page, demo: Graph) -> None:
+    page.goto("/muenster/")
+    page.get_by_role("link", name="Schulweg und Schülerfahrkosten").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Schulweg und Schülerfahrkosten")
+    assert_accessible(page)
+
+    page.get_by_label("Schule", exact=True).select_option(MICHAELSCHULE)
+    page.get_by_label("Klasse im kommenden Schuljahr").select_option("3")
+    page.get_by_role("button", name="Schulweg berechnen").click()
+    expect(page).to_have_title(re.compile("^Fehler:"))
+    expect(page.locator("#error-summary")).to_be_visible()
+    expect(page.get_by_label("Breitengrad")).to_be_visible()  # the coordinates open at the error
+    assert_accessible(page)
+
+    click_front_door(page, demo)
+    expect(page.locator("#route-length")).to_have_text(expected_length(demo, clicked_point(page, demo)))
+    expect(page).not_to_have_title(re.compile("^Fehler:"))
+    expect(page.get_by_text("Ja: Die Fahrkosten werden voraussichtlich übernommen.")).to_be_visible()
+    expect(page.get_by_role("img", name="Schulweg zur Michaelschule")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Schülerfahrkosten beantragen").click()
+    expect(page).to_have_url(re.compile("/muenster/antrag/"))
+
+
+def test_a_grade_the_school_does_not_teach_is_named(page: Page, demo: Graph) -> None:
+    page.goto("/muenster/schulweg/")
+    page.get_by_label("Schule", exact=True).select_option(MICHAELSCHULE)
+    page.get_by_label("Klasse im kommenden Schuljahr").select_option("7")
+    click_front_door(page, demo)
+
+    expect(page).to_have_title(re.compile("^Fehler:"))
+    expect(page.locator("#error-summary")).to_contain_text("Klasse 7 gibt es an der Schulform Grundschule nicht")
+    assert_accessible(page)
+
+
+def test_the_school_route_works_without_javascript(browser: Any, live_server: Any, demo: Graph) -> None:
+    with browser_page(browser, live_server.url, java_script_enabled=False) as page:
+        page.goto("/muenster/schulweg/")
+        page.get_by_label("Schule", exact=True).select_option(MICHAELSCHULE)
+        page.get_by_label("Klasse im kommenden Schuljahr").select_option("3")
+        click_front_door(page, demo)
+        expect(page.locator("#route-length")).to_have_text(expected_length(demo, clicked_point(page, demo)))
+
+        page.get_by_text("Koordinaten eingeben").click()
+        page.get_by_label("Breitengrad").fill("51,9738389")
+        page.get_by_label("Längengrad").fill("7,5582014")
+        page.get_by_label("Längengrad").press("Enter")
+        expect(page.locator("#route-length")).to_have_text(expected_length(demo))
