@@ -41,7 +41,7 @@ import osmium
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from rathaus.routing import AddressIndex, Graph, NoRouteError, SnappedPoint  # noqa: E402
+from rathaus.routing import DEFAULT_MAX_SNAP_M, AddressIndex, Graph, NoRouteError, SnappedPoint  # noqa: E402
 
 DATA = Path(__file__).resolve().parent.parent / "src" / "rathaus" / "routing" / "data" / "north-bayreuth.osm.gz"
 TOLERANCE_M = 0.5
@@ -99,6 +99,19 @@ def networkx_length(graph: Graph, g: nx.Graph, s: SnappedPoint, t: SnappedPoint)
         return 0.0, math.inf
     finally:
         g.remove_nodes_from(added)
+
+
+def parts(graph: Graph, pairs: list[Pair]) -> None:
+    """Where a route's time goes: snapping both points, the search with unpacking, the rest (geometry)."""
+    snap_ms, search_ms = [], []
+    for start, end in pairs:
+        elapsed, (s, t) = timed(partial(graph._snap_all, [start, end], DEFAULT_MAX_SNAP_M))
+        snap_ms.append(elapsed)
+        search_ms.append(timed(partial(graph._hierarchy.shortest, graph._seeds(s), graph._seeds(t)))[0])
+    print(
+        f"parts of route() at p50: snapping both points {percentile(snap_ms, 0.5):.3f} ms, "
+        f"search with unpacking {percentile(search_ms, 0.5):.3f} ms, the rest is the coordinate list"
+    )
 
 
 def osm_amenities(kinds: tuple[str, ...]) -> list[tuple[str, float, float]]:
@@ -163,7 +176,8 @@ def pgrouting_database(database_url: str) -> Iterator[Any]:
         conn = psycopg.connect(database_url, autocommit=True)
         conn.execute("CREATE EXTENSION pgrouting CASCADE")
     except psycopg.Error as error:
-        print(f"pgRouting: skipped, no PostgreSQL with the extension at {database_url} ({str(error).strip()}).")
+        reason = " ".join(str(error).split())
+        print(f"pgRouting: skipped, no PostgreSQL with the extension at {database_url} ({reason}).")
         print("Install it with: apt-get install postgresql-15-pgrouting\n")
         yield None
         return
@@ -283,6 +297,7 @@ def main() -> None:
                 f"| {name} | {percentile(times, 0.5):.3f} | {percentile(times, 0.95):.3f} | {statistics.mean(times):.3f} |"
             )
         print(f"speed ratio networkx / ours: p50 {percentile(theirs, 0.5) / percentile(ours, 0.5):.1f}×")
+        parts(graph, [pair for pair, _ in routed])
 
         one_to_all = [timed(partial(graph.distances_from, start))[0] for start, _ in pairs[:100]]
         bounded = [timed(partial(graph.distances_from, start, limit_m=2_000))[0] for start, _ in pairs[:100]]

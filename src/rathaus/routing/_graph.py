@@ -20,7 +20,7 @@ from scipy.sparse.csgraph import dijkstra
 
 from ._errors import GraphFileError, NoRouteError, PointTooFarError
 from ._geometry import FloatArray, IntArray, Projection, SegmentIndex, geodesic_lengths
-from ._hierarchy import Hierarchy, build_hierarchy
+from ._hierarchy import Hierarchy, Seeds, build_hierarchy
 from ._reader import Progress, Way, read_ways
 
 FORMAT_VERSION = 2  # 2: with the contraction hierarchy
@@ -197,14 +197,19 @@ class Graph:
 
     def edge_geometry(self, edge: int) -> list[LatLon]:
         """The edge's points from u to v as (lat, lon)."""
-        offsets, lats, lons = self._geometry_lists
-        start, end = offsets[edge], offsets[edge + 1]
-        return list(zip(lats[start:end], lons[start:end], strict=True))
+        return list(self._edge_points[edge])
 
     @cached_property
-    def _geometry_lists(self) -> tuple[list[int], list[float], list[float]]:
-        # Routes slice many short edges: Python lists beat a numpy slice plus tolist() per edge.
-        return self.geometry_offsets.tolist(), self.geometry_lat.tolist(), self.geometry_lon.tolist()
+    def _edge_points(self) -> list[list[LatLon]]:
+        # Routes walk dozens of short edges: ready lists of tuples beat slicing the arrays each time.
+        offsets = self.geometry_offsets.tolist()
+        points = list(zip(self.geometry_lat.tolist(), self.geometry_lon.tolist(), strict=True))
+        return [points[offsets[edge] : offsets[edge + 1]] for edge in range(self.edge_count)]
+
+    @cached_property
+    def _edge_ends(self) -> list[int]:
+        ends: list[int] = self.edge_v.tolist()
+        return ends
 
     # --- snapping ------------------------------------------------------------------------
 
@@ -284,18 +289,10 @@ class Graph:
     def route(self, start: LatLon, end: LatLon, *, max_snap_m: float = DEFAULT_MAX_SNAP_M) -> Route:
         """The shortest walking route; raises PointTooFarError or NoRouteError."""
         s, t = self._snap_all([(float(start[0]), float(start[1])), (float(end[0]), float(end[1]))], max_snap_m)
-        sources = [
-            (int(self.edge_u[s.edge]), s.distance_m + s.to_u_m),
-            (int(self.edge_v[s.edge]), s.distance_m + s.to_v_m),
-        ]
-        targets = [
-            (int(self.edge_u[t.edge]), t.distance_m + t.to_u_m),
-            (int(self.edge_v[t.edge]), t.distance_m + t.to_v_m),
-        ]
         direct = math.inf
         if s.edge == t.edge:
             direct = s.distance_m + abs(s.to_u_m - t.to_u_m) + t.distance_m
-        length, nodes, edges = self._hierarchy.shortest(sources, targets, direct)
+        length, nodes, edges = self._hierarchy.shortest(self._seeds(s), self._seeds(t), direct)
         if not math.isfinite(length):
             raise NoRouteError(
                 "Zwischen Start und Ziel gibt es keinen zusammenhängenden Fußweg.",
@@ -312,6 +309,13 @@ class Graph:
         coordinates = _dedupe([(float(start[0]), float(start[1])), *middle, (float(end[0]), float(end[1]))])
         return Route(float(length), coordinates, s, t)
 
+    def _seeds(self, p: SnappedPoint) -> Seeds:
+        """Both ends of the split edge, each with the distance from the given point over the snapped one."""
+        return [
+            (int(self.edge_u[p.edge]), p.distance_m + p.to_u_m),
+            (int(self.edge_v[p.edge]), p.distance_m + p.to_v_m),
+        ]
+
     def _leaves_toward_u(self, p: SnappedPoint, node: int) -> bool:
         """Whether the search left the split edge at its u end (on a loop edge: the shorter way)."""
         u, v = int(self.edge_u[p.edge]), int(self.edge_v[p.edge])
@@ -319,10 +323,8 @@ class Graph:
 
     def _oriented(self, edge: int, to_node: int) -> list[LatLon]:
         """The edge's geometry walked so that it ends at `to_node`."""
-        points = self.edge_geometry(edge)
-        if int(self.edge_v[edge]) != to_node:
-            points.reverse()
-        return points
+        points = self._edge_points[edge]
+        return points if self._edge_ends[edge] == to_node else points[::-1]
 
     def _partial(self, p: SnappedPoint, *, toward_u: bool, stop_at: SnappedPoint | None = None) -> list[LatLon]:
         """Points from the snapped point along its edge to u or v (or to another point on the edge)."""
