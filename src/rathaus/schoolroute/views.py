@@ -219,6 +219,8 @@ def school_route_page(request: HttpRequest, municipality_slug: str) -> HttpRespo
             context["application_available"] = _application_available()
     view = pick_view(graph)
     picked = QueryDict(mutable=True)
+    # The image is cached; a new import must change its URL, since clicks are read in the new view.
+    picked["v"] = str(int(network.imported_at.timestamp()))
     if not form.by_address and bound and not form.has_error("lat") and not form.has_error("lon"):
         lat, lon = form.cleaned_data.get("lat"), form.cleaned_data.get("lon")
         if lat is not None and lon is not None:
@@ -226,7 +228,7 @@ def school_route_page(request: HttpRequest, municipality_slug: str) -> HttpRespo
     map_url = reverse("school_route_map", kwargs={"municipality_slug": municipality.slug})
     context |= {
         "form": form,
-        "pick_map_url": f"{map_url}?{picked.urlencode()}" if picked else map_url,
+        "pick_map_url": f"{map_url}?{picked.urlencode()}",
         "pick_map": view,
         "coordinates_open": form.has_error("lat") or form.has_error("lon"),
     }

@@ -3,6 +3,8 @@ data: the start is a map click or coordinates) and Bindlach with the North-Bayre
 its OSM addresses (street and house number)."""
 
 import re
+from datetime import timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -15,6 +17,7 @@ from rathaus.municipalities.models import Municipality
 from rathaus.procedures import registry
 from rathaus.procedures.base import Procedure
 from rathaus.routing import Graph
+from rathaus.schoolroute.models import StreetNetwork
 from rathaus.schoolroute.tests import test_school_route_api as api_tests
 from rathaus.schoolroute.tests.conftest import BINDLACH_SCHOOL
 from rathaus.schoolroute.tests.test_school_route_api import GYMNASIUM, HOME, MICHAELSCHULE, WARTBURGSCHULE, school_point
@@ -58,7 +61,7 @@ def test_the_empty_form_offers_schools_grades_and_the_map(client: Client, demo: 
     assert f'value="{MICHAELSCHULE}"' in page
     assert page.count('<option value="13">13</option>') == 1
     assert '<input type="image" name="karte"' in page
-    assert 'src="/muenster/schulweg/karte.svg"' in page
+    assert re.search(r'src="/muenster/schulweg/karte\.svg\?v=\d+"', page)
     assert "Koordinaten eingeben" in page
     assert 'name="street"' not in page
     assert "bitte prüfen" not in page.lower()
@@ -131,7 +134,7 @@ def test_a_click_on_the_map_becomes_the_point_under_it(client: Client, demo: Non
     assert abs(lat - HOME[0]) < 1 / view.height * (view.north - view.south)
     assert abs(lon - HOME[1]) < 1 / view.width * (view.east - view.west)
     page = text(client.get(response["Location"]))
-    assert f'src="/muenster/schulweg/karte.svg?lat={query["lat"][0]}&amp;lon={query["lon"][0]}"' in page
+    assert f'&amp;lat={query["lat"][0]}&amp;lon={query["lon"][0]}"' in page
     assert "Auf der Karte markiert" in page
     assert 'id="route-length"' in page
 
@@ -182,6 +185,19 @@ def test_bad_input_is_shown_at_the_field(
     assert escape(message) in page or message in page
     assert f'id="{field}-error"' in page
     assert 'id="route-length"' not in page
+
+
+def test_a_missing_graph_file_is_a_plain_message(client: Client, demo: None, settings: Any, tmp_path: Path) -> None:
+    settings.GRAPH_DIR = tmp_path  # where the imported file is not
+    network = StreetNetwork.all_tenants.get(municipality__slug="muenster")
+    network.imported_at += timedelta(seconds=1)  # no graph cached for this import
+    network.save(update_fields=["imported_at"])
+
+    response = ask(client)
+
+    assert response.status_code == 503
+    assert "Der Schulweg kann gerade nicht berechnet werden" in text(response)
+    assert client.get("/muenster/schulweg/karte.svg").status_code == 503
 
 
 def test_a_weiterbildungskolleg_is_not_covered(client: Client, demo: None) -> None:
