@@ -10,6 +10,9 @@ Public API (import from `rathaus.routing`):
   coordinates, GeoJSON or zip); `lookup(street, housenumber)` -> `Address`; `streets()`;
   `save`/`load` (JSON).
   `normalize_street`, `normalize_housenumber`: the comparison forms.
+- `SchoolGrounds`, `read_school_grounds(path)`, `school_destinations(grounds, point)`,
+  `grounds_save`/`grounds_load`: school grounds (`amenity=school` outlines) and their
+  entrances, where a route to the school ends.
 - `RoutingError` and its subclasses `OsmImportError`, `GraphFileError`, `PointTooFarError`,
   `NoRouteError`, `AddressFileError`, `AddressNotFound`, `AmbiguousAddress`: every message in
   German and English; the address errors carry `suggestions`.
@@ -26,6 +29,7 @@ Modules:
 - `addresses`: the address index and lookup with suggestions.
 - `_address_reader`: address points from OSM (nodes, entrances, outline centroids) and NRW
   house coordinate files; `_normalize`: street and house number normalisation.
+- `_grounds`: school grounds and entrances from OSM files.
 - `_errors`: the exceptions.
 """
 
@@ -40,7 +44,9 @@ from ._errors import (
     RoutingError,
 )
 from ._graph import DEFAULT_MAX_SNAP_M, Graph, Route, SnappedPoint, SnappedPoints
+from ._grounds import SchoolGrounds, grounds_load, grounds_save, read_school_grounds, school_destinations
 from ._normalize import normalize_housenumber, normalize_street
+from ._reader import Progress
 from .addresses import Address, AddressIndex
 
 __all__ = [
@@ -55,10 +61,16 @@ __all__ = [
     "NoRouteError",
     "OsmImportError",
     "PointTooFarError",
+    "Progress",
     "Route",
     "RoutingError",
+    "SchoolGrounds",
     "SnappedPoint",
     "SnappedPoints",
+    "grounds_load",
+    "grounds_save",
     "normalize_housenumber",
     "normalize_street",
+    "read_school_grounds",
+    "school_destinations",
 ]

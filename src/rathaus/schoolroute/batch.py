@@ -19,7 +19,7 @@ import logging
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Final
@@ -34,10 +34,16 @@ from rathaus.accounts.models import User
 from rathaus.core.uploads import EXECUTABLE_MAGICS, MARKUP_OPENINGS, MEGABYTE, OLE_MAGIC, ZIP_MAGICS, sniff_image
 from rathaus.municipalities.models import Municipality
 from rathaus.records.services import audit_record
-from rathaus.routing import AddressIndex, AddressNotFound, AmbiguousAddress, Graph, RoutingError
+from rathaus.routing import AddressIndex, AddressNotFound, AmbiguousAddress, Graph, RoutingError, SchoolGrounds
 from rathaus.schoolroute.eligibility import eligibility_check
 from rathaus.schoolroute.models import BatchRun, School
-from rathaus.schoolroute.selectors import street_network_addresses, street_network_get, street_network_graph
+from rathaus.schoolroute.selectors import (
+    route_to_school,
+    street_network_addresses,
+    street_network_get,
+    street_network_graph,
+    street_network_grounds,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -317,6 +323,7 @@ def _check_row(
     schools: Mapping[str, School],
     graph: Graph,
     addresses: AddressIndex | None,
+    grounds: Sequence[SchoolGrounds],
     result: RowResult,
 ) -> None:
     if len(values) > header_length:
@@ -337,7 +344,7 @@ def _check_row(
         raise _RowError(_("Für die Schule %(name)s sind keine Koordinaten hinterlegt.") % {"name": school.name})
     start = _start(values, columns, addresses)
     try:
-        route = graph.route(start, (school.latitude, school.longitude))
+        route = route_to_school(graph, school, start, grounds)
     except RoutingError as error:
         raise _RowError(_routing_message(error)) from None
     verdict = eligibility_check(schulform=school.schulform, grade=grade, distance_m=route.length_m)
@@ -354,9 +361,11 @@ def roll_check(
     schools: Iterable[School],
     graph: Graph,
     addresses: AddressIndex | None,
+    grounds: Sequence[SchoolGrounds] = (),
     progress: Callable[[int], None] | None = None,
 ) -> list[RowResult]:
-    """Judges every row of the roll; `progress(rows_done)` is called now and then."""
+    """Judges every row of the roll; `progress(rows_done)` is called now and then. Routes end at
+    the nearest entrance of a school's `grounds`, as on the page and in the API."""
     by_number = {school.schulnummer: school for school in schools}
     results: list[RowResult] = []
     for done, (line, values) in enumerate(roll.rows, start=1):
@@ -369,6 +378,7 @@ def roll_check(
                 schools=by_number,
                 graph=graph,
                 addresses=addresses,
+                grounds=grounds,
                 result=result,
             )
         except _RowError as error:
@@ -511,7 +521,8 @@ def _process(run: BatchRun) -> list[RowResult]:
         BatchRun.all_tenants.filter(pk=run.pk).update(rows_done=done)
 
     schools = School.all_tenants.filter(municipality=municipality)
-    return roll_check(roll=roll, schools=schools, graph=graph, addresses=addresses, progress=progress)
+    grounds = street_network_grounds(network)
+    return roll_check(roll=roll, schools=schools, graph=graph, addresses=addresses, grounds=grounds, progress=progress)
 
 
 def batch_run_results(run: BatchRun) -> list[RowResult]:

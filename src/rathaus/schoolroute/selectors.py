@@ -12,8 +12,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from rathaus.municipalities.models import Municipality
-from rathaus.routing import AddressIndex, Graph, Route, RoutingError
-from rathaus.routing._grounds import SchoolGrounds, grounds_load, school_destinations
+from rathaus.routing import AddressIndex, Graph, Route, RoutingError, SchoolGrounds, grounds_load, school_destinations
 from rathaus.schoolroute.eligibility import Eligibility, eligibility_check
 from rathaus.schoolroute.models import School, StreetNetwork
 

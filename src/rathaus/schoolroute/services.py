@@ -15,9 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from rathaus.municipalities.models import Municipality
-from rathaus.routing import AddressFileError, AddressIndex, Graph
-from rathaus.routing._grounds import grounds_save, read_school_grounds
-from rathaus.routing._reader import Progress
+from rathaus.routing import AddressFileError, AddressIndex, Graph, Progress, grounds_save, read_school_grounds
 from rathaus.schoolroute.eligibility import Schulform
 from rathaus.schoolroute.models import School, StreetNetwork
 

@@ -5,8 +5,7 @@ from pathlib import Path
 import pytest
 
 from rathaus.municipalities.models import Municipality
-from rathaus.routing import Graph
-from rathaus.routing._grounds import read_school_grounds, school_destinations
+from rathaus.routing import Graph, read_school_grounds, school_destinations
 from rathaus.schoolroute.models import School
 from rathaus.schoolroute.selectors import school_route, street_network_get, street_network_grounds
 from rathaus.schoolroute.services import street_network_import
