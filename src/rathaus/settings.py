@@ -281,11 +281,18 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",  # rathaus/site.css: the project's own styles live outside any app
     ("vendor/kern", NODE_MODULES / "@kern-ux" / "native" / "dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env_path("MEDIA_ROOT", DATA_DIR / "media")
 # Street networks (routing graphs, one .npz per municipality) written by `rathaus import-streets`.
 GRAPH_DIR = env_path("RATHAUS_GRAPH_DIR", DATA_DIR / "graphs")
+# A raster tile server for the school route's maps, e.g. "https://{s}.tile.example.org/{z}/{x}/{y}.png";
+# empty: only the map drawn on the server. With it, a script shows the maps on the tiles (Leaflet).
+SCHOOLROUTE_TILE_URL = env_str("RATHAUS_SCHOOLROUTE_TILE_URL", "")
+# The tile host for the CSP; Leaflet's "{s}" subdomain placeholder becomes a wildcard.
+_TILE_ORIGIN = urlsplit(SCHOOLROUTE_TILE_URL.replace("{s}", "*"))
+_TILE_IMAGES = [f"{_TILE_ORIGIN.scheme}://{_TILE_ORIGIN.netloc}"] if SCHOOLROUTE_TILE_URL else []
 # The trade office's messages to authorities that collect them from a folder: one subfolder per recipient.
 TRADE_OUTBOX_DIR = env_path("TRADE_OUTBOX_DIR", DATA_DIR / "outbox")
 # Requests per client address to the public trade register extract (§ 14 Abs. 5 GewO), e.g. "30/m"; empty: no limit.
@@ -316,7 +323,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF, NONCE],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *_TILE_IMAGES],
         "font-src": [SELF],
         "connect-src": [SELF],
         "form-action": [SELF],

@@ -105,3 +105,41 @@ def test_the_school_route_works_without_javascript(browser: Any, live_server: An
         page.get_by_label("Längengrad").fill("7,5582014")
         page.get_by_label("Längengrad").press("Enter")
         expect(page.locator("#route-length")).to_have_text(expected_length(demo))
+
+
+TILE = '<svg xmlns="http://www.w3.org/2000/svg" width="256" height="256"><rect width="256" height="256" fill="#eee"/></svg>'
+
+
+def test_with_a_tile_server_the_maps_are_on_tiles(page: Page, demo: Graph, settings: Any) -> None:
+    settings.SCHOOLROUTE_TILE_URL = "https://tiles.test/{z}/{x}/{y}.png"
+    tiles: list[str] = []
+
+    def serve_tile(route: Any) -> None:
+        tiles.append(route.request.url)
+        route.fulfill(status=200, content_type="image/svg+xml", body=TILE)
+
+    page.route("https://tiles.test/**", serve_tile)
+    page.goto("/muenster/schulweg/")
+    page.get_by_label("Schule", exact=True).select_option(MICHAELSCHULE)
+    page.get_by_label("Klasse im kommenden Schuljahr").select_option("3")
+    pick = page.get_by_role("region", name=re.compile("Karte des Straßennetzes"))
+    expect(pick).to_be_visible()
+    expect(page.locator("input[name=karte]")).to_have_count(0)
+    expect(page.locator("#pick-hint")).to_contain_text("Mausrad")
+    assert_accessible(page)
+
+    box = pick.bounding_box()
+    assert box is not None
+    pick.click(position={"x": box["width"] / 2, "y": box["height"] / 2})
+
+    page.wait_for_url(re.compile(r"lat=\d"))
+    clicked = parse_qs(urlsplit(page.url).query)
+    view = pick_view(demo)  # the tile map shows the same area: its centre is the view's centre
+    assert abs(float(clicked["lat"][0]) - (view.north + view.south) / 2) < 0.002
+    assert abs(float(clicked["lon"][0]) - (view.east + view.west) / 2) < 0.002
+    expect(page.locator("#route-length")).to_be_visible()
+    expect(page.get_by_role("region", name=re.compile("^Schulweg zur Michaelschule"))).to_be_visible()
+    expect(page.locator(".leaflet-tooltip", has_text="Haustür")).to_be_visible()
+    assert tiles
+    assert all(re.fullmatch(r"https://tiles\.test/\d+/\d+/\d+\.png", url) for url in tiles)
+    assert_accessible(page)

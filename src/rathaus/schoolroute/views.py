@@ -12,6 +12,7 @@ import contextlib
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -175,6 +176,11 @@ def _result(
         "nearest_explanation": nearest.explanation_en if _english() else nearest.explanation_de,
         "exceptions": list(ExceptionReason),
         "map": svg,
+        # For the tile map's script (schoolmap.js), used only with a tile server.
+        "map_data": {
+            "route": route.coordinates,
+            "markers": [[start[0], start[1], _("Haustür")], [school_lat, school_lon, school.name]],
+        },
         "application": application,
     }
 
@@ -231,6 +237,7 @@ def school_route_page(request: HttpRequest, municipality_slug: str) -> HttpRespo
         "pick_map_url": f"{map_url}?{picked.urlencode()}",
         "pick_map": view,
         "coordinates_open": form.has_error("lat") or form.has_error("lon"),
+        "tile_url": settings.SCHOOLROUTE_TILE_URL,
     }
     return render(request, "schoolroute/school_route.html", context)
 

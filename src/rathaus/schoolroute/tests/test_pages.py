@@ -187,6 +187,26 @@ def test_bad_input_is_shown_at_the_field(
     assert 'id="route-length"' not in page
 
 
+def test_without_a_tile_server_no_script_is_loaded(client: Client, demo: None) -> None:
+    page = text(ask(client))
+    assert "leaflet" not in page
+    assert "schoolmap.js" not in page
+
+
+def test_with_a_tile_server_the_script_gets_the_maps_data(client: Client, demo: None, settings: Any) -> None:
+    settings.SCHOOLROUTE_TILE_URL = "https://{s}.tiles.test/{z}/{x}/{y}.png"
+
+    page = text(ask(client))
+
+    assert '<script src="/static/vendor/leaflet/leaflet.js" defer></script>' in page
+    assert '<script src="/static/rathaus/schoolmap.js" defer></script>' in page
+    assert page.count('data-tile-url="https://{s}.tiles.test/{z}/{x}/{y}.png"') == 2
+    assert re.search(r'data-bounds="51\.\d+,7\.\d+,51\.\d+,7\.\d+"', page)
+    assert f'data-picked="{HOME[0]},{HOME[1]}"' in page
+    assert '<script id="route-map-data" type="application/json">{"route": [[51.97' in page
+    assert "<script>" not in page  # no inline script: the CSP allows none
+
+
 def test_a_missing_graph_file_is_a_plain_message(client: Client, demo: None, settings: Any, tmp_path: Path) -> None:
     settings.GRAPH_DIR = tmp_path  # where the imported file is not
     network = StreetNetwork.all_tenants.get(municipality__slug="muenster")
