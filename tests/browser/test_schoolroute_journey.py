@@ -74,7 +74,7 @@ def test_a_parent_finds_the_route_and_the_verdict(page: Page, demo: Graph) -> No
     expect(page.locator("#route-length")).to_have_text(expected_length(demo, clicked_point(page, demo)))
     expect(page).not_to_have_title(re.compile("^Fehler:"))
     expect(page.get_by_text("Ja: Die Fahrkosten werden voraussichtlich übernommen.")).to_be_visible()
-    expect(page.get_by_role("img", name="Schulweg zur Michaelschule")).to_be_visible()
+    expect(page.get_by_role("img", name="Schulweg: Michaelschule")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("button", name="Schülerfahrkosten beantragen").click()
@@ -138,7 +138,7 @@ def test_with_a_tile_server_the_maps_are_on_tiles(page: Page, demo: Graph, setti
     assert abs(float(clicked["lat"][0]) - (view.north + view.south) / 2) < 0.002
     assert abs(float(clicked["lon"][0]) - (view.east + view.west) / 2) < 0.002
     expect(page.locator("#route-length")).to_be_visible()
-    expect(page.get_by_role("region", name=re.compile("^Schulweg zur Michaelschule"))).to_be_visible()
+    expect(page.get_by_role("region", name=re.compile("^Schulweg: Michaelschule"))).to_be_visible()
     expect(page.locator(".leaflet-tooltip", has_text="Haustür")).to_be_visible()
     assert tiles
     assert all(re.fullmatch(r"https://tiles\.test/\d+/\d+/\d+\.png", url) for url in tiles)

@@ -149,7 +149,7 @@ def _result(
     svg = network_svg(
         graph,
         view,
-        title=_("Schulweg zur %(school)s") % {"school": school.name},
+        title=_("Schulweg: %(school)s") % {"school": school.name},
         description=_("Karte des kürzesten Fußwegs von der Haustür zur Schule, %(length)s lang.")
         % {"length": _metres(route.length_m)},
         lines=[Line(route.coordinates, "map-route")],
