@@ -1,9 +1,11 @@
 from importlib import resources
+from typing import Any
 
 import pytest
 
+from rathaus.core.demo import demo_load
 from rathaus.municipalities.models import Municipality
-from rathaus.routing import AddressIndex
+from rathaus.routing import AddressIndex, Graph
 from rathaus.schoolroute.models import School
 from rathaus.schoolroute.services import schools_import, schools_read_csv, street_network_import
 from rathaus.testing import make_municipality
@@ -13,6 +15,34 @@ NORTH_BAYREUTH = "north-bayreuth.osm.gz"
 # file has no school features, and the NRW school list has no Bavarian schools.
 BINDLACH_SCHOOL = "900001"
 BINDLACH_SCHOOL_ADDRESS = ("Schulstraße", "12")
+
+GIEVENBECK = "muenster_gievenbeck_overpass_2019.geojson"
+# A point on Am Küchenbusch (residential street in Gievenbeck, taken from the GeoJSON).
+HOME = (51.9738389, 7.5582014)
+MICHAELSCHULE = "119910"  # Grundschule, about 2 km from HOME
+WARTBURGSCHULE = "119921"  # Grundschule, the nearest one to HOME
+GYMNASIUM = "167915"
+
+
+@pytest.fixture(scope="session")
+def gievenbeck() -> Graph:
+    """The Gievenbeck graph built straight from the shipped file, independent of the import and the cache."""
+    with resources.as_file(resources.files("rathaus.routing").joinpath("data", GIEVENBECK)) as path:
+        return Graph.from_osm(path)
+
+
+@pytest.fixture
+def demo(db: None, settings: Any) -> Municipality:
+    """The demo loaded; returns Münster, whose Gievenbeck network and schools the tests route on."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    demo_load()
+    return Municipality.objects.get(slug="muenster")
+
+
+def school_point(schulnummer: str) -> tuple[float, float]:
+    school = School.all_tenants.get(municipality__slug="muenster", schulnummer=schulnummer)
+    assert school.latitude is not None and school.longitude is not None
+    return school.latitude, school.longitude
 
 
 def shipped_csv(name: str) -> str:

@@ -7,7 +7,6 @@ import csv
 import io
 import math
 from datetime import timedelta
-from importlib import resources
 from typing import Any
 
 import pytest
@@ -16,36 +15,18 @@ from django.test import Client
 from django.utils import timezone
 
 from rathaus.accounts.models import Membership, User
-from rathaus.core.demo import demo_load
 from rathaus.municipalities.models import Department, Municipality
 from rathaus.records.models import AuditEvent
 from rathaus.records.tasks import retention_run
 from rathaus.routing import Graph
 from rathaus.schoolroute.backoffice_views import BANDS, band_of, edge_bands
 from rathaus.schoolroute.batch import batch_run_process, batch_runs_purge
-from rathaus.schoolroute.models import BatchRun, School
+from rathaus.schoolroute.models import BatchRun
+from rathaus.schoolroute.tests.conftest import GYMNASIUM, HOME, MICHAELSCHULE, school_point
 from rathaus.testing import make_staff
 
-HOME = (51.9738389, 7.5582014)  # on Am Küchenbusch, Gievenbeck
-MICHAELSCHULE = "119910"
-GYMNASIUM = "167915"
 BATCH = "/muenster/verwaltung/schulweg/pruefung/"
 MAP = "/muenster/verwaltung/schulweg/karte/"
-
-
-@pytest.fixture(scope="module")
-def gievenbeck() -> Graph:
-    with resources.as_file(
-        resources.files("rathaus.routing").joinpath("data", "muenster_gievenbeck_overpass_2019.geojson")
-    ) as path:
-        return Graph.from_osm(path)
-
-
-@pytest.fixture
-def demo(db: None, settings: Any) -> Municipality:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    demo_load()
-    return Municipality.objects.get(slug="muenster")
 
 
 def school_office_clerk(municipality: Municipality, email: str = "schule@muenster.example") -> User:
@@ -62,12 +43,6 @@ def clerk(demo: Municipality) -> Client:
     client = Client()
     client.force_login(school_office_clerk(demo))
     return client
-
-
-def school_point(number: str) -> tuple[float, float]:
-    school = School.all_tenants.get(municipality__slug="muenster", schulnummer=number)
-    assert school.latitude is not None and school.longitude is not None
-    return school.latitude, school.longitude
 
 
 def upload(client: Client, content: bytes, name: str = "klasse.csv") -> Any:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -24,25 +23,12 @@ from rathaus.schoolroute.batch import (
 )
 from rathaus.schoolroute.models import School
 from rathaus.schoolroute.services import schools_import, schools_read_csv
-from rathaus.schoolroute.tests.conftest import shipped_csv
+from rathaus.schoolroute.tests.conftest import GYMNASIUM, HOME, MICHAELSCHULE, WARTBURGSCHULE, shipped_csv
 from rathaus.testing import make_municipality
 
-# A point on Am Küchenbusch (residential street in Gievenbeck, taken from the GeoJSON).
-HOME = (51.9738389, 7.5582014)
-MICHAELSCHULE = "119910"  # Grundschule
-WARTBURGSCHULE = "119921"  # Grundschule
-GYMNASIUM = "167915"
 WEITERBILDUNGSKOLLEG = "170677"  # not covered by the SchfkVO
 # Far outside the Gievenbeck extract: Soest's market square.
 SOEST = (51.5711, 8.1057)
-
-
-@pytest.fixture(scope="module")
-def gievenbeck() -> Graph:
-    with resources.as_file(
-        resources.files("rathaus.routing").joinpath("data", "muenster_gievenbeck_overpass_2019.geojson")
-    ) as path:
-        return Graph.from_osm(path)
 
 
 @pytest.fixture

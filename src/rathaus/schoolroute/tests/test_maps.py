@@ -10,10 +10,8 @@ from pyproj import Geod
 
 from rathaus.routing import Graph
 from rathaus.schoolroute.maps import Line, MapView, Marker, network_svg
-from rathaus.schoolroute.tests import test_school_route_api as api_tests
-from rathaus.schoolroute.tests.test_school_route_api import HOME
+from rathaus.schoolroute.tests.conftest import HOME
 
-gievenbeck = api_tests.gievenbeck  # the graph built straight from the shipped file
 SVG = "{http://www.w3.org/2000/svg}"
 GEOD = Geod(ellps="WGS84")
 MICHAELSCHULE = (51.9677932, 7.5812586)  # Appelbreistiege 40, from the school list

@@ -18,14 +18,16 @@ from rathaus.procedures import registry
 from rathaus.procedures.base import Procedure
 from rathaus.routing import Graph
 from rathaus.schoolroute.models import StreetNetwork
-from rathaus.schoolroute.tests import test_school_route_api as api_tests
-from rathaus.schoolroute.tests.conftest import BINDLACH_SCHOOL
-from rathaus.schoolroute.tests.test_school_route_api import GYMNASIUM, HOME, MICHAELSCHULE, WARTBURGSCHULE, school_point
+from rathaus.schoolroute.tests.conftest import (
+    BINDLACH_SCHOOL,
+    GYMNASIUM,
+    HOME,
+    MICHAELSCHULE,
+    WARTBURGSCHULE,
+    school_point,
+)
 from rathaus.schoolroute.views import pick_view
 
-# The API's fixtures: the demo, and the Gievenbeck graph built straight from the shipped file.
-demo = api_tests.demo
-gievenbeck = api_tests.gievenbeck
 PAGE = "/muenster/schulweg/"
 # From HOME: Michaelschule 2,047 m (eligible), Wartburgschule 958 m (the nearest Grundschule),
 # the Gymnasium 1,746 m (far below 3.5 km).

@@ -18,17 +18,13 @@ from rathaus.records.models import Document
 from rathaus.routing import Graph
 from rathaus.schoolroute.models import School
 from rathaus.schoolroute.procedure import SchoolTransport, school_years
-from rathaus.schoolroute.tests import test_school_route_api as api_tests
-from rathaus.schoolroute.tests.test_school_route_api import (  # the demo fixtures and the HOME point
+from rathaus.schoolroute.tests.conftest import (  # the demo fixtures and the HOME point
     HOME,
     MICHAELSCHULE,
     WARTBURGSCHULE,
     school_point,
 )
 
-# The API tests' fixtures: the loaded demo and the graph built straight from the shipped file.
-demo = api_tests.demo
-gievenbeck = api_tests.gievenbeck
 START_URL = "/muenster/antrag/schuelerfahrkosten/"
 SCHOOL_YEAR = school_years()[0][0]
 

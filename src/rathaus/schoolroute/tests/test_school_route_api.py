@@ -14,39 +14,14 @@ from rathaus.core.demo import demo_load
 from rathaus.routing import Graph, NoRouteError
 from rathaus.routing._geometry import geodesic_length
 from rathaus.schoolroute.models import School, StreetNetwork
+from rathaus.schoolroute.tests.conftest import GYMNASIUM, HOME, MICHAELSCHULE, WARTBURGSCHULE, school_point
 
 URL = "/api/v1/municipalities/muenster/school-route"
-# A point on Am Küchenbusch (residential street in Gievenbeck, taken from the GeoJSON).
-HOME = (51.9738389, 7.5582014)
-MICHAELSCHULE = "119910"  # Grundschule, about 2 km from HOME
-WARTBURGSCHULE = "119921"  # Grundschule, the nearest one to HOME
-GYMNASIUM = "167915"
-
-
-@pytest.fixture(scope="module")
-def gievenbeck() -> Graph:
-    """The graph built straight from the shipped file, independent of the import and the cache."""
-    with resources.as_file(
-        resources.files("rathaus.routing").joinpath("data", "muenster_gievenbeck_overpass_2019.geojson")
-    ) as path:
-        return Graph.from_osm(path)
-
-
-@pytest.fixture
-def demo(db: None, settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    demo_load()
 
 
 def ask(client: Client, **params: object) -> Any:
     query = {"lat": HOME[0], "lon": HOME[1], "school": MICHAELSCHULE, "grade": 3, **params}
     return client.get(URL, {key: str(value) for key, value in query.items()})
-
-
-def school_point(schulnummer: str) -> tuple[float, float]:
-    school = School.all_tenants.get(municipality__slug="muenster", schulnummer=schulnummer)
-    assert school.latitude is not None and school.longitude is not None
-    return school.latitude, school.longitude
 
 
 def test_the_route_to_a_grundschule_is_measured_and_judged(client: Client, demo: None, gievenbeck: Graph) -> None:
