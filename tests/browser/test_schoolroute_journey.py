@@ -73,7 +73,8 @@ def test_a_parent_finds_the_route_and_the_verdict(page: Page, demo: Graph) -> No
     click_front_door(page, demo)
     expect(page.locator("#route-length")).to_have_text(expected_length(demo, clicked_point(page, demo)))
     expect(page).not_to_have_title(re.compile("^Fehler:"))
-    expect(page.get_by_text("Ja: Die Fahrkosten werden voraussichtlich übernommen.")).to_be_visible()
+    # The Wartburgschule is nearer and within 2 km: § 9 SchfkVO leaves nothing to pay.
+    expect(page.get_by_text("Voraussichtlich nein: Eine nähere Schule derselben Schulform")).to_be_visible()
     expect(page.get_by_role("img", name="Schulweg: Michaelschule")).to_be_visible()
     assert_accessible(page)
 

@@ -5,7 +5,14 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from rathaus.routing import AddressNotFound, AmbiguousAddress, GraphFileError, RoutingError
-from rathaus.schoolroute.eligibility import Schulform, nearest_school_check
+from rathaus.schoolroute.eligibility import (
+    ENTITLEMENT_HEADLINE_DE,
+    ENTITLEMENT_HEADLINE_EN,
+    Entitlement,
+    Schulform,
+    entitlement_check,
+    nearest_school_check,
+)
 from rathaus.schoolroute.models import School, StreetNetwork
 from rathaus.schoolroute.selectors import (
     school_list,
@@ -86,7 +93,13 @@ class SchoolRouteOut(Schema):
     length_m: float = Field(description="shortest footpath, one way, from the given point (§ 7 SchfkVO NRW)")
     threshold_m: int = Field(description="the footpath must be longer than this (§ 5 (2) SchfkVO NRW)")
     margin_m: float = Field(description="length_m - threshold_m")
-    eligible: bool
+    eligible: bool = Field(description="the footpath is longer than the threshold (§ 5 (2)); see entitlement for § 9")
+    entitlement: Entitlement = Field(
+        description="paid; capped (only up to the costs to a nearer school of the same type, § 9); "
+        "nearer_school (a nearer school of the same type is within the threshold: nothing is paid unless it "
+        "could not admit the pupil); not_paid"
+    )
+    headline: str = Field(description="the entitlement in one sentence")
     explanation: str
     legal_basis: str
     school: SchoolRef
@@ -159,6 +172,7 @@ def get_school_route(request: HttpRequest, municipality_slug: str, query: Query[
         raise HttpError(422, _message(error)) from None
     route, eligibility = result.route, result.eligibility
     nearest = None
+    check = None
     if result.nearest is not None:
         check = nearest_school_check(chosen_distance_m=route.length_m, nearest_distance_m=result.nearest.length_m)
         nearest = {
@@ -167,11 +181,14 @@ def get_school_route(request: HttpRequest, municipality_slug: str, query: Query[
             "length_m": result.nearest.length_m,
             "explanation": check.explanation_en if _english() else check.explanation_de,
         }
+    entitlement = entitlement_check(eligibility, check)
     return {
         "length_m": route.length_m,
         "threshold_m": eligibility.threshold_m,
         "margin_m": eligibility.margin_m,
         "eligible": eligibility.eligible,
+        "entitlement": entitlement,
+        "headline": (ENTITLEMENT_HEADLINE_EN if _english() else ENTITLEMENT_HEADLINE_DE)[entitlement],
         "explanation": eligibility.explanation_en if _english() else eligibility.explanation_de,
         "legal_basis": eligibility.legal_basis,
         "school": {"schulnummer": school.schulnummer, "name": school.name},

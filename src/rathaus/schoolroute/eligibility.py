@@ -161,8 +161,8 @@ class Eligibility:
         margin = _format_m(abs(self.margin_m))
         if self.exceeds_threshold:
             text = (
-                f"Der Schulweg ist {distance} lang, {margin} mehr als die {threshold} für die {self.level.value}. "
-                "Die Fahrkosten werden übernommen."
+                f"Der Schulweg ist {distance} lang, {margin} mehr als die {threshold} für die {self.level.value}, "
+                "und damit lang genug für die Übernahme der Fahrkosten."
             )
         else:
             text = (
@@ -180,7 +180,10 @@ class Eligibility:
         margin = f"{abs(self.margin_m):,.0f} m"
         level = _LEVEL_EN[self.level]
         if self.exceeds_threshold:
-            text = f"The way to school is {distance}, {margin} more than the {threshold} for the {level}. Transport costs are paid."
+            text = (
+                f"The way to school is {distance}, {margin} more than the {threshold} for the {level}, "
+                "long enough for transport costs to be paid."
+            )
         else:
             text = (
                 f"The way to school is {distance}, not more than the {threshold} for the {level} "
@@ -271,3 +274,53 @@ def nearest_school_check(*, chosen_distance_m: float, nearest_distance_m: float)
     if chosen_distance_m < 0 or nearest_distance_m < 0:
         raise ValueError("Entfernungen können nicht negativ sein / distances cannot be negative")
     return NearestSchool(chosen_distance_m=chosen_distance_m, nearest_distance_m=nearest_distance_m)
+
+
+class Entitlement(StrEnum):
+    """The footpath rule (§ 5 (2)) and the nearest-school rule (§ 9) together."""
+
+    PAID = "paid"  # the footpath is long enough and no school of the same Schulform is nearer
+    CAPPED = "capped"  # paid, but only up to the costs of reaching the nearer school (itself beyond the threshold)
+    NEARER_SCHOOL = "nearer_school"  # a nearer school is within walking distance: its costs, and so these, are nil
+    NOT_PAID = "not_paid"  # the footpath is not long enough
+
+
+def entitlement_check(eligibility: Eligibility, nearest: NearestSchool | None) -> Entitlement:
+    """What is paid, by § 5 (2) and § 9 SchfkVO NRW.
+
+    § 9 pays at most what the way to the nearest school of the chosen Schulform would cost. If
+    that way is itself not longer than the threshold, it costs nothing, so nothing is paid for
+    the chosen school either; unless the nearest school could not admit the child (capacity),
+    which a clerk checks on the application (then the chosen school counts as the nearest).
+    """
+    if not eligibility.eligible:
+        return Entitlement.NOT_PAID
+    if nearest is None or not nearest.nearer_school_exists:
+        return Entitlement.PAID
+    if nearest.nearest_distance_m > eligibility.threshold_m:
+        return Entitlement.CAPPED
+    return Entitlement.NEARER_SCHOOL
+
+
+ENTITLEMENT_HEADLINE_DE: Final = {
+    Entitlement.PAID: "Ja: Die Fahrkosten werden voraussichtlich übernommen.",
+    Entitlement.CAPPED: "Ja, begrenzt: Übernommen werden höchstens die Fahrkosten zur nächstgelegenen Schule.",
+    Entitlement.NEARER_SCHOOL: "Voraussichtlich nein: Eine nähere Schule derselben Schulform ist zu Fuß erreichbar.",
+    Entitlement.NOT_PAID: "Nein: Der Schulweg ist zu kurz für die Übernahme der Fahrkosten.",
+}
+ENTITLEMENT_HEADLINE_EN: Final = {
+    Entitlement.PAID: "Yes: the transport costs will probably be paid.",
+    Entitlement.CAPPED: "Yes, capped: at most the cost of travelling to the nearest school is paid.",
+    Entitlement.NEARER_SCHOOL: "Probably not: a nearer school of the same type is within walking distance.",
+    Entitlement.NOT_PAID: "No: the way to school is too short for the transport costs to be paid.",
+}
+NEARER_SCHOOL_NOTE_DE: Final = (
+    "Zur nächstgelegenen Schule derselben Schulform ist der Fußweg nicht länger als die Grenze; dafür entstehen "
+    "keine Fahrkosten, und mehr wird nach § 9 SchfkVO NRW nicht erstattet. Hat die nähere Schule Ihr Kind nicht "
+    "aufnehmen können, gilt die gewählte Schule als nächstgelegene: Geben Sie das im Antrag an."
+)
+NEARER_SCHOOL_NOTE_EN: Final = (
+    "The footpath to the nearest school of the same type is not longer than the threshold; it costs nothing, and "
+    "§ 9 SchfkVO NRW pays no more than that. If the nearer school could not admit your child, the chosen school "
+    "counts as the nearest: say so in the application."
+)

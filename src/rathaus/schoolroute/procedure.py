@@ -39,7 +39,15 @@ from rathaus.procedures.base import (
 from rathaus.procedures.fields import AttachmentField
 from rathaus.procedures.registry import register
 from rathaus.routing import GraphFileError, RoutingError
-from rathaus.schoolroute.eligibility import ExceptionReason, nearest_school_check, school_level
+from rathaus.schoolroute.eligibility import (
+    ENTITLEMENT_HEADLINE_DE,
+    ENTITLEMENT_HEADLINE_EN,
+    Entitlement,
+    ExceptionReason,
+    entitlement_check,
+    nearest_school_check,
+    school_level,
+)
 from rathaus.schoolroute.models import School
 from rathaus.schoolroute.selectors import (
     school_route,
@@ -88,6 +96,9 @@ COMPUTED: Final = (
     "nearest_length_m",
     "nearest_note_de",
     "nearest_note_en",
+    "entitlement",
+    "headline_de",
+    "headline_en",
     "network",
 )
 
@@ -185,6 +196,7 @@ class RouteForm(forms.Form):
             explanation_de=eligibility.explanation_de,
             explanation_en=eligibility.explanation_en,
         )
+        note = None
         if result.nearest is not None:
             note = nearest_school_check(
                 chosen_distance_m=result.route.length_m, nearest_distance_m=result.nearest.length_m
@@ -196,6 +208,12 @@ class RouteForm(forms.Form):
                 nearest_note_de=note.explanation_de,
                 nearest_note_en=note.explanation_en,
             )
+        entitlement = entitlement_check(eligibility, note)
+        cleaned.update(
+            entitlement=entitlement.value,
+            headline_de=ENTITLEMENT_HEADLINE_DE[entitlement],
+            headline_en=ENTITLEMENT_HEADLINE_EN[entitlement],
+        )
         return cleaned
 
     def _start(self, network: Any) -> tuple[float, float] | None:
@@ -297,6 +315,15 @@ class ExceptionForm(forms.Form):
         ),
     )
 
+    not_admitted = forms.BooleanField(
+        label=_("Die nächstgelegene Schule derselben Schulform konnte mein Kind nicht aufnehmen."),
+        required=False,
+        help_text=_(
+            "Dann gilt die gewählte Schule als nächstgelegene (§ 9 SchfkVO NRW). Laden Sie die Absage der "
+            "Schule im nächsten Schritt hoch."
+        ),
+    )
+
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}
         if cleaned.get("reason") and not (cleaned.get("explanation") or "").strip():
@@ -309,14 +336,15 @@ class EvidenceForm(forms.Form):
         label=_("Nachweis"),
         multiple=True,
         help_text=_(
-            "Ärztliche Bescheinigung oder Belege für die Gefahr (z. B. Fotos, Stellungnahme der Schule). "
-            "PDF, JPEG oder PNG."
+            "Ärztliche Bescheinigung, Belege für die Gefahr (z. B. Fotos, Stellungnahme der Schule) oder die "
+            "Absage der nächstgelegenen Schule. PDF, JPEG oder PNG."
         ),
     )
 
 
 def _claims_exception(answers: Answers) -> bool:
-    return bool(answers[EXCEPTION_STEP]["reason"])
+    claim = answers[EXCEPTION_STEP]
+    return bool(claim["reason"] or claim.get("not_admitted"))
 
 
 SUBMITTED = "submitted"
@@ -341,7 +369,7 @@ class SchoolTransport(Procedure):
         Step(ROUTE_STEP, _("Schule und Schulweg"), RouteForm),
         Step(PUPIL_STEP, _("Schülerin oder Schüler"), PupilForm),
         Step(APPLICANT_STEP, _("Antragstellerin oder Antragsteller"), ApplicantForm),
-        Step(EXCEPTION_STEP, _("Ausnahme (§ 6 SchfkVO NRW)"), ExceptionForm),
+        Step(EXCEPTION_STEP, _("Ausnahmen (§§ 6, 9 SchfkVO NRW)"), ExceptionForm),
         Step(EVIDENCE_STEP, _("Nachweis für die Ausnahme"), EvidenceForm, condition=_claims_exception),
     )
     workflow = Workflow(
@@ -532,12 +560,26 @@ class SchoolTransport(Procedure):
                     % {"margin": CLOSE_CALL_M}
                 )
         if route.get("nearest_name"):
-            hints.append(
-                gettext(
-                    "Es gibt eine nähere Schule derselben Schulform (§ 9 SchfkVO NRW): %(name)s, %(length)s. "
-                    "Der Anspruch ist auf die Fahrkosten dorthin begrenzt."
+            nearest = {"name": route["nearest_name"], "length": metres(route.get("nearest_length_m") or 0)}
+            if route.get("entitlement") == Entitlement.NEARER_SCHOOL:
+                hints.append(
+                    gettext(
+                        "Die nächstgelegene Schule derselben Schulform liegt innerhalb der Grenze (§ 9 SchfkVO NRW): "
+                        "%(name)s, %(length)s. Fahrkosten nur, wenn sie das Kind nicht aufnehmen konnte."
+                    )
+                    % nearest
                 )
-                % {"name": route["nearest_name"], "length": metres(route.get("nearest_length_m") or 0)}
+            else:
+                hints.append(
+                    gettext(
+                        "Es gibt eine nähere Schule derselben Schulform (§ 9 SchfkVO NRW): %(name)s, %(length)s. "
+                        "Der Anspruch ist auf die Fahrkosten dorthin begrenzt."
+                    )
+                    % nearest
+                )
+        if case.answers.get(EXCEPTION_STEP, {}).get("not_admitted"):
+            hints.append(
+                gettext("Laut Antrag konnte die nächstgelegene Schule das Kind nicht aufnehmen: die Absage prüfen.")
             )
         reason = case.answers.get(EXCEPTION_STEP, {}).get("reason")
         if reason:
@@ -606,7 +648,17 @@ def route_lines(route: Mapping[str, Any]) -> list[tuple[str, str]]:
             gettext("mehr als %(threshold)s (%(level)s)")
             % {"threshold": metres(route["threshold_m"]), "level": route.get("level", "")},
         ),
-        (gettext("Ergebnis der Berechnung"), route["explanation_en" if english else "explanation_de"]),
+        (
+            gettext("Ergebnis der Berechnung"),
+            " ".join(
+                part
+                for part in (
+                    route.get("headline_en" if english else "headline_de", ""),
+                    route["explanation_en" if english else "explanation_de"],
+                )
+                if part
+            ),
+        ),
     ]
     if route.get("nearest_name"):
         lines.append(

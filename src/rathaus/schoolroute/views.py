@@ -31,7 +31,16 @@ from rathaus.routing import (
     PointTooFarError,
     RoutingError,
 )
-from rathaus.schoolroute.eligibility import ExceptionReason, nearest_school_check
+from rathaus.schoolroute.eligibility import (
+    ENTITLEMENT_HEADLINE_DE,
+    ENTITLEMENT_HEADLINE_EN,
+    NEARER_SCHOOL_NOTE_DE,
+    NEARER_SCHOOL_NOTE_EN,
+    Entitlement,
+    ExceptionReason,
+    entitlement_check,
+    nearest_school_check,
+)
 from rathaus.schoolroute.forms import SchoolRouteForm
 from rathaus.schoolroute.maps import Line, MapView, Marker, network_svg
 from rathaus.schoolroute.models import School
@@ -144,6 +153,8 @@ def _result(
     route, eligibility = result.route, result.eligibility
     nearest_length = result.nearest.length_m if result.nearest else route.length_m
     nearest = nearest_school_check(chosen_distance_m=route.length_m, nearest_distance_m=nearest_length)
+    entitlement = entitlement_check(eligibility, nearest)
+    english = _english()
     school_lat, school_lon = route.coordinates[-1]  # the route ends at the school's point
     view = MapView.around([*route.coordinates, start], margin_m=150)
     svg = network_svg(
@@ -167,6 +178,12 @@ def _result(
     return {
         "school": school,
         "eligibility": eligibility,
+        "entitlement": entitlement.value,
+        "paid": entitlement in (Entitlement.PAID, Entitlement.CAPPED),
+        "headline": (ENTITLEMENT_HEADLINE_EN if english else ENTITLEMENT_HEADLINE_DE)[entitlement],
+        "nearer_school_note": (NEARER_SCHOOL_NOTE_EN if english else NEARER_SCHOOL_NOTE_DE)
+        if entitlement is Entitlement.NEARER_SCHOOL
+        else "",
         "length": _metres(route.length_m),
         "threshold": _metres(eligibility.threshold_m),
         "margin": ("+" if margin > 0 else "−" if margin < 0 else "") + _metres(abs(margin)),

@@ -2,10 +2,12 @@ import pytest
 
 from rathaus.schoolroute.eligibility import (
     LEGAL_BASIS,
+    Entitlement,
     ExceptionReason,
     SchoolLevel,
     Schulform,
     eligibility_check,
+    entitlement_check,
     nearest_school_check,
     school_level,
     threshold_m,
@@ -122,12 +124,12 @@ def test_the_result_explains_itself_in_german_and_english() -> None:
     assert result.level == SchoolLevel.SEKUNDARSTUFE_I
     assert result.margin_m == pytest.approx(712.4)
     assert result.explanation_de == (
-        "Der Schulweg ist 4.212 m lang, 712 m mehr als die 3,5 km für die Sekundarstufe I. "
-        "Die Fahrkosten werden übernommen. Rechtsgrundlage: § 97 SchulG NRW, § 5 Abs. 2 SchfkVO NRW."
+        "Der Schulweg ist 4.212 m lang, 712 m mehr als die 3,5 km für die Sekundarstufe I, und damit lang genug "
+        "für die Übernahme der Fahrkosten. Rechtsgrundlage: § 97 SchulG NRW, § 5 Abs. 2 SchfkVO NRW."
     )
     assert result.explanation_en == (
-        "The way to school is 4,212 m, 712 m more than the 3.5 km for the lower secondary level. "
-        "Transport costs are paid. Legal basis: § 97 SchulG NRW, § 5 Abs. 2 SchfkVO NRW."
+        "The way to school is 4,212 m, 712 m more than the 3.5 km for the lower secondary level, long enough "
+        "for transport costs to be paid. Legal basis: § 97 SchulG NRW, § 5 Abs. 2 SchfkVO NRW."
     )
 
 
@@ -177,3 +179,26 @@ def test_the_chosen_school_being_the_nearest_caps_nothing() -> None:
 def test_nearest_school_check_refuses_negative_distances() -> None:
     with pytest.raises(ValueError, match="negative"):
         nearest_school_check(chosen_distance_m=-1, nearest_distance_m=0)
+
+
+@pytest.mark.parametrize(
+    ("distance_m", "nearest_m", "entitlement"),
+    [
+        (2500, None, Entitlement.PAID),  # no other school of the type
+        (2500, 2500, Entitlement.PAID),  # the chosen school is the nearest
+        (3500, 2100, Entitlement.CAPPED),  # the nearer school is itself beyond 2 km
+        (2047, 958, Entitlement.NEARER_SCHOOL),  # the nearer school is within walking distance
+        (2047, 2000, Entitlement.NEARER_SCHOOL),  # exactly 2 km to it is not more than 2 km
+        (1500, 900, Entitlement.NOT_PAID),
+        (2000, None, Entitlement.NOT_PAID),
+    ],
+)
+def test_the_footpath_and_the_nearest_school_decide_together(
+    distance_m: float, nearest_m: float | None, entitlement: Entitlement
+) -> None:
+    eligibility = eligibility_check(schulform=Schulform.GRUNDSCHULE, grade=2, distance_m=distance_m)
+    nearest = None
+    if nearest_m is not None:
+        nearest = nearest_school_check(chosen_distance_m=distance_m, nearest_distance_m=nearest_m)
+
+    assert entitlement_check(eligibility, nearest) is entitlement

@@ -73,7 +73,9 @@ def test_the_page_is_linked_from_the_home_page(client: Client, demo: None) -> No
     assert 'href="/muenster/schulweg/"' in text(client.get("/muenster/"))
 
 
-def test_the_route_to_a_grundschule_is_measured_and_paid(client: Client, demo: None, gievenbeck: Graph) -> None:
+def test_a_long_route_past_a_nearer_school_is_measured_but_not_paid(
+    client: Client, demo: None, gievenbeck: Graph
+) -> None:
     expected = gievenbeck.route(HOME, school_point(MICHAELSCHULE))
     assert expected.length_m > 2000
 
@@ -87,9 +89,12 @@ def test_the_route_to_a_grundschule_is_measured_and_paid(client: Client, demo: N
     )
     assert "mehr als 2.000 m (Primarstufe)" in page
     assert f"+{german_metres(expected.length_m - 2000)}" in page
-    assert "Ja: Die Fahrkosten werden voraussichtlich übernommen." in page
-    assert 'kern-icon--success" aria-hidden="true"' in page
-    assert escape("Die Fahrkosten werden übernommen. Rechtsgrundlage: § 97 SchulG NRW, § 5 Abs. 2 SchfkVO NRW.") in page
+    assert "lang genug für die Übernahme der Fahrkosten" in page
+    # The Wartburgschule is a Grundschule within 2 km, so § 9 leaves nothing to pay for the Michaelschule.
+    assert gievenbeck.route(HOME, school_point(WARTBURGSCHULE)).length_m <= 2000
+    assert "Voraussichtlich nein: Eine nähere Schule derselben Schulform ist zu Fuß erreichbar." in page
+    assert 'kern-icon--close" aria-hidden="true"' in page
+    assert "Hat die nähere Schule Ihr Kind nicht aufnehmen können" in page
     assert "Wartburgschule" in page
     assert "§ 9 SchfkVO NRW" in page
     assert "Ausnahmen (§ 6 SchfkVO NRW)" in page
@@ -98,6 +103,33 @@ def test_the_route_to_a_grundschule_is_measured_and_paid(client: Client, demo: N
     assert ">Haustür</text>" in page
     assert ">Michaelschule</text>" in page
     assert "© OpenStreetMap-Mitwirkende" in page
+
+
+# A junction in the north of Gievenbeck (from the GeoJSON), more than 2 km from every Grundschule.
+NORTH = (51.9922231, 7.573842)
+
+
+def test_the_nearest_grundschule_beyond_2_km_is_paid(client: Client, demo: None, gievenbeck: Graph) -> None:
+    expected = gievenbeck.route(NORTH, school_point(WARTBURGSCHULE))
+    assert expected.length_m > 2000
+
+    page = text(ask(client, school=WARTBURGSCHULE, lat=NORTH[0], lon=NORTH[1]))
+
+    assert german_metres(expected.length_m) in page
+    assert "Ja: Die Fahrkosten werden voraussichtlich übernommen." in page
+    assert 'kern-icon--success" aria-hidden="true"' in page
+    assert "Die gewählte Schule ist die nächstgelegene ihrer Schulform." in page
+
+
+def test_a_farther_school_is_paid_only_up_to_the_nearest_one(client: Client, demo: None, gievenbeck: Graph) -> None:
+    nearest = gievenbeck.route(NORTH, school_point(WARTBURGSCHULE)).length_m
+    assert 2000 < nearest < gievenbeck.route(NORTH, school_point(MICHAELSCHULE)).length_m
+
+    page = text(ask(client, school=MICHAELSCHULE, lat=NORTH[0], lon=NORTH[1]))
+
+    assert "Ja, begrenzt: Übernommen werden höchstens die Fahrkosten zur nächstgelegenen Schule." in page
+    assert f"Wartburgschule, {german_metres(nearest)}" in page
+    assert 'kern-icon--success" aria-hidden="true"' in page
 
 
 def test_a_gymnasium_in_grade_5_is_too_near(client: Client, demo: None, gievenbeck: Graph) -> None:

@@ -216,7 +216,12 @@ def test_a_submitted_application_is_free_and_waits_in_the_school_office(
     file = clerk.get(f"/muenster/verwaltung/vorgaenge/{case.pk}/").content.decode()
     length = gievenbeck.route(HOME, school_point(MICHAELSCHULE)).length_m
     assert f"Schulweg {length:,.0f} m, Grenze 2.000 m".replace(",", ".") in file.replace(",", ".")
-    assert "Es gibt eine nähere Schule derselben Schulform (§ 9 SchfkVO NRW): Wartburgschule" in file
+    # The Wartburgschule is a Grundschule within 2 km of HOME: § 9 leaves nothing to pay unless it was full.
+    assert (
+        "Die nächstgelegene Schule derselben Schulform liegt innerhalb der Grenze (§ 9 SchfkVO NRW): Wartburgschule"
+        in file
+    )
+    assert "Voraussichtlich nein: Eine nähere Schule derselben Schulform ist zu Fuß erreichbar." in file
     assert "Über den Antrag entscheidet der Schulträger" in file
 
 
@@ -335,3 +340,14 @@ def test_the_review_page_shows_the_verdict_and_who_decides(client: Client, demo:
     assert "mehr als 2.000 m (Primarstufe)" in page
     assert "Über den Antrag entscheidet der Schulträger" in page
     assert "Für diesen Antrag fällt keine Gebühr an." in page
+
+
+def test_a_nearer_school_that_could_not_admit_the_child_is_claimed_with_its_refusal(
+    client: Client, clerk: Client
+) -> None:
+    case = apply(client, route_params(), exception={"reason": "", "explanation": "", "not_admitted": "on"})
+
+    assert case.answers["ausnahme"]["not_admitted"] is True
+    assert Document.all_tenants.filter(case=case, kind=Document.Kind.ATTACHMENT, title="attest.pdf").exists()
+    file = clerk.get(f"/muenster/verwaltung/vorgaenge/{case.pk}/").content.decode()
+    assert "Laut Antrag konnte die nächstgelegene Schule das Kind nicht aufnehmen: die Absage prüfen." in file

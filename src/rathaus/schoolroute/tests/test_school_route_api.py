@@ -62,6 +62,11 @@ def test_a_nearer_grundschule_is_named(client: Client, demo: None, gievenbeck: G
     assert body["nearest_school"]["name"] == "Wartburgschule"
     assert body["nearest_school"]["length_m"] == pytest.approx(lengths[WARTBURGSCHULE], abs=1e-6)
     assert "§ 9 SchfkVO NRW" in body["nearest_school"]["explanation"]
+    # The footpath to the Michaelschule is long enough, but the Wartburgschule is within 2 km.
+    assert lengths[MICHAELSCHULE] > 2000 >= lengths[WARTBURGSCHULE]
+    assert body["eligible"] is True
+    assert body["entitlement"] == "nearer_school"
+    assert body["headline"].startswith("Voraussichtlich nein")
 
 
 def test_the_nearest_school_has_no_nearer_one(client: Client, demo: None, gievenbeck: Graph) -> None:
@@ -72,6 +77,7 @@ def test_the_nearest_school_has_no_nearer_one(client: Client, demo: None, gieven
     assert body["nearest_school"] is None
     assert body["eligible"] is (expected.length_m > 2000)
     assert body["eligible"] is False
+    assert body["entitlement"] == "not_paid"
     assert "nicht übernommen" in body["explanation"]
 
 
