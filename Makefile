@@ -64,6 +64,11 @@ clean:
 bench-routing: install
 	$(BIN)/python benchmarks/routing.py
 
+.PHONY: bench-schoolroute
+# SQLite in a temporary directory: the parents' page, the API, the eligibility map and the batch check.
+bench-schoolroute: install
+	$(BIN)/python benchmarks/schoolroute.py
+
 .PHONY: bench-cases
 # Needs PostgreSQL: BENCH_DATABASE_URL (default postgres://root@127.0.0.1:5432/rathaus_bench) is dropped and
 # created afresh, so its name must contain "bench".
