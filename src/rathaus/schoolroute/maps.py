@@ -20,12 +20,13 @@ from typing import Final
 import numpy as np
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from rathaus.routing import Graph
 
 # Metres per degree of latitude on a sphere of the mean earth radius; exact enough for a picture.
 _M_PER_DEGREE: Final = 6_371_008.8 * math.pi / 180
-ATTRIBUTION: Final = "© OpenStreetMap-Mitwirkende"
+ATTRIBUTION: Final = _("© OpenStreetMap-Mitwirkende")
 STREET_CLASS: Final = "map-street"
 
 # Presentation defaults per class (see the module docstring); unknown classes get _DEFAULT_STROKE.

@@ -6,6 +6,7 @@ import time
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.utils import translation
 from pyproj import Geod
 
 from rathaus.routing import Graph
@@ -75,7 +76,9 @@ def test_an_empty_view_is_refused() -> None:
 
 
 def test_it_draws_every_street_of_gievenbeck(gievenbeck: Graph, whole: MapView) -> None:
-    svg = network_svg(gievenbeck, whole, title="Gievenbeck", description="Alle Fußwege")
+    # An earlier test may leave English active in this thread; the attribution below is German.
+    with translation.override("de"):
+        svg = network_svg(gievenbeck, whole, title="Gievenbeck", description="Alle Fußwege")
 
     root = parse(svg)
     paths = root.findall(f"{SVG}path")
@@ -97,6 +100,16 @@ def test_it_draws_every_street_of_gievenbeck(gievenbeck: Graph, whole: MapView) 
     assert attribution.text == "© OpenStreetMap-Mitwirkende"
     assert float(attribution.get("x", 0)) > whole.width - 10
     assert float(attribution.get("y", 0)) > whole.height - 10
+
+
+def test_the_attribution_is_in_the_visitors_language(gievenbeck: Graph) -> None:
+    view = MapView.around([HOME, MICHAELSCHULE])
+
+    with translation.override("en"):
+        svg = network_svg(gievenbeck, view, title="Gievenbeck", description="Route")
+
+    attribution = parse(svg).findall(f"{SVG}text")[-1]
+    assert attribution.text == "© OpenStreetMap contributors"
 
 
 def test_it_draws_the_whole_network_fast(gievenbeck: Graph, whole: MapView) -> None:
