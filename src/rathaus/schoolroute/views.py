@@ -54,7 +54,9 @@ from rathaus.schoolroute.selectors import (
 )
 
 APPLICATION_PROCEDURE = "schuelerfahrkosten"
-# The map to click on is shown at this fixed size: a click's pixel must be the map's pixel.
+# The map to click on has this many pixels across; a click (karte.x, karte.y) is read in them.
+# Without JavaScript the image is shown at this size; schoolmap.js scales it to the screen and
+# converts the click back, so the server reads both alike.
 PICK_MAP_WIDTH = 800
 CLICK = ("karte.x", "karte.y")
 FORM_KEYS = ("school", "grade", "street", "housenumber", "place", "lat", "lon")

@@ -173,6 +173,17 @@ def test_a_click_on_the_map_becomes_the_point_under_it(client: Client, demo: Non
     assert 'id="route-length"' in page
 
 
+def test_a_click_converted_by_the_script_keeps_its_fraction_of_a_pixel(
+    client: Client, demo: None, gievenbeck: Graph
+) -> None:
+    view = pick_view(gievenbeck)  # schoolmap.js sends the map's pixel of a click on the scaled map, e.g. 202.6
+
+    response = client.get(PAGE, {"school": MICHAELSCHULE, "grade": "3", "karte.x": "202.6", "karte.y": "500.4"})
+
+    query = parse_qs(urlsplit(response["Location"]).query)
+    assert (float(query["lat"][0]), float(query["lon"][0])) == pytest.approx(view.latlon(202.6, 500.4), abs=1e-6)
+
+
 def test_enter_on_the_map_button_is_no_click(client: Client, demo: None) -> None:
     response = client.get(PAGE, {"school": MICHAELSCHULE, "grade": "3", "karte.x": "0", "karte.y": "0"})
 
@@ -221,10 +232,20 @@ def test_bad_input_is_shown_at_the_field(
     assert 'id="route-length"' not in page
 
 
-def test_without_a_tile_server_no_script_is_loaded(client: Client, demo: None) -> None:
+def test_without_a_tile_server_only_the_script_that_scales_the_map_is_loaded(client: Client, demo: None) -> None:
     page = text(ask(client))
     assert "leaflet" not in page
-    assert "schoolmap.js" not in page
+    assert '<script src="/static/rathaus/schoolmap.js" defer></script>' in page
+    assert "data-tile-url" not in page
+    assert "tippen Sie dann" in page  # the script's hint for the scaled map
+
+
+def test_without_javascript_the_map_scrolls_in_a_box_that_takes_the_focus(client: Client, demo: None) -> None:
+    page = text(ask(client))
+    box = '<div class="schoolroute-pick" tabindex="0" role="region" aria-label="Karte zum Anklicken, verschiebbar"'
+    assert box in page
+    assert "mit dem Finger oder mit den Pfeiltasten" in page
+    assert '<div class="schoolroute-map__scroll" tabindex="0" role="region"' in page
 
 
 def test_with_a_tile_server_the_script_gets_the_maps_data(client: Client, demo: None, settings: Any) -> None:
