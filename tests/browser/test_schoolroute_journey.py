@@ -242,4 +242,7 @@ def test_with_a_tile_server_the_maps_are_on_tiles(page: Page, demo: Graph, setti
     expect(page.locator(".leaflet-tooltip", has_text="Haustür")).to_be_visible()
     assert tiles
     assert all(re.fullmatch(r"https://tiles\.test/\d+/\d+/\d+\.png", url) for url in tiles)
+    expect(page.locator(".leaflet-control-attribution")).to_have_count(2)
+    for attribution in page.locator(".leaflet-control-attribution").all():
+        expect(attribution).to_contain_text("© OpenStreetMap-Mitwirkende")
     assert_accessible(page)

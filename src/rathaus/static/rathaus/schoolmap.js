@@ -57,7 +57,7 @@
     var map = L.map(element);
     L.tileLayer(box.dataset.tileUrl, {
       maxZoom: 19,
-      attribution: "© OpenStreetMap-Mitwirkende",
+      attribution: box.dataset.attribution,
     }).addTo(map);
     return map;
   }
