@@ -297,6 +297,8 @@ _TILE_IMAGES = [f"{_TILE_ORIGIN.scheme}://{_TILE_ORIGIN.netloc}"] if SCHOOLROUTE
 TRADE_OUTBOX_DIR = env_path("TRADE_OUTBOX_DIR", DATA_DIR / "outbox")
 # Requests per client address to the public trade register extract (§ 14 Abs. 5 GewO), e.g. "30/m"; empty: no limit.
 TRADE_REGISTER_RATE_LIMIT = env_str("TRADE_REGISTER_RATE_LIMIT", "30/m")
+# Requests per client address to the school route API (each one routes to several schools); empty: no limit.
+SCHOOL_ROUTE_RATE_LIMIT = env_str("SCHOOL_ROUTE_RATE_LIMIT", "60/m")
 STORAGES: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": env_str("MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage"),

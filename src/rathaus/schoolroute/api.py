@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
+from rathaus.api.throttle import throttle, too_many
 from rathaus.routing import AddressNotFound, AmbiguousAddress, GraphFileError, RoutingError
 from rathaus.schoolroute.eligibility import (
     ENTITLEMENT_HEADLINE_DE,
@@ -131,8 +132,13 @@ def _message(error: RoutingError) -> str:
     "/municipalities/{municipality_slug}/school-route",
     response=SchoolRouteOut,
     summary="Walking route to a school and free school transport (SchfkVO NRW)",
+    description="Rate-limited per client address (`SCHOOL_ROUTE_RATE_LIMIT`, default 60 a minute; HTTP 429 "
+    "with Retry-After).",
 )
 def get_school_route(request: HttpRequest, municipality_slug: str, query: Query[SchoolRouteQuery]) -> dict[str, object]:
+    retry_after = throttle(request, scope="school-route", setting="SCHOOL_ROUTE_RATE_LIMIT", default="60/m")
+    if retry_after is not None:
+        return too_many(retry_after)  # type: ignore[return-value]
     municipality = request.municipality  # type: ignore[attr-defined]
     network = street_network_get(municipality=municipality)
     if network is None:

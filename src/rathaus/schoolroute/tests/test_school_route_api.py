@@ -180,3 +180,13 @@ def test_an_unreachable_school_is_a_422(client: Client, demo: None, monkeypatch:
     response = ask(client)
     assert response.status_code == 422
     assert response.json()["detail"] == "Zwischen Start und Ziel gibt es keinen zusammenhängenden Fußweg."
+
+
+def test_one_client_asking_too_often_is_told_when_to_come_back(client: Client, demo: None, settings: Any) -> None:
+    settings.SCHOOL_ROUTE_RATE_LIMIT = "2/m"
+
+    answers = [ask(client) for _ in range(3)]
+
+    assert [answer.status_code for answer in answers] == [200, 200, 429]
+    assert 1 <= int(answers[2]["Retry-After"]) <= 60
+    assert "Zu viele Anfragen" in answers[2].json()["detail"]

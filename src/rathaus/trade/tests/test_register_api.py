@@ -9,11 +9,9 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
-from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
 from rathaus.municipalities.models import Municipality
-from rathaus.trade.api import rate_limit
 from rathaus.trade.models import Business, BusinessNotice, TradeOffice
 from rathaus.trade.tests.register_data import make_business, make_register
 
@@ -167,26 +165,6 @@ def test_an_empty_rate_limit_setting_switches_the_limit_off(
     settings.TRADE_REGISTER_RATE_LIMIT = ""
 
     assert {get(client, q="friseur").status_code for _ in range(40)} == {200}
-
-
-@pytest.mark.parametrize(
-    ("value", "amount", "seconds"), [("30/m", 30, 60), ("100/h", 100, 3600), ("5/10s", 5, 10), (" 2 / d ", 2, 86400)]
-)
-def test_the_rate_limit_setting_is_read(settings: Any, value: str, amount: int, seconds: int) -> None:
-    settings.TRADE_REGISTER_RATE_LIMIT = value
-
-    rate = rate_limit()
-
-    assert rate is not None
-    assert (rate.amount, rate.seconds) == (amount, seconds)
-
-
-@pytest.mark.parametrize("value", ["30", "30/minute", "0/m", "-1/m", "5/0s"])
-def test_a_bad_rate_limit_setting_is_named(settings: Any, value: str) -> None:
-    settings.TRADE_REGISTER_RATE_LIMIT = value
-
-    with pytest.raises(ImproperlyConfigured, match="TRADE_REGISTER_RATE_LIMIT"):
-        rate_limit()
 
 
 def test_lippstadt_answers_with_none_of_soests_businesses(
