@@ -20,9 +20,10 @@ from typing import Final
 import numpy as np
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.routing import Graph
+from rathaus.routing import Graph, Route
 
 # Metres per degree of latitude on a sphere of the mean earth radius; exact enough for a picture.
 _M_PER_DEGREE: Final = 6_371_008.8 * math.pi / 180
@@ -192,3 +193,29 @@ def network_svg(
     )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 -- every text and class above is escaped
+
+
+def metres(value: float) -> str:
+    """Whole metres with the language's thousands separator: "2.134 m", in English "2,134 m"."""
+    text = f"{value:,.0f}"
+    return f"{text if (get_language() or 'de').startswith('en') else text.replace(',', '.')} m"
+
+
+def route_svg(
+    graph: Graph, route: Route, *, start: tuple[float, float], school_name: str, element_id: str = "route-map"
+) -> SafeString:
+    """The map of a school route: the streets around it, the route, the front door and the school."""
+    school_lat, school_lon = route.coordinates[-1]  # the route ends at the school (its entrance)
+    return network_svg(
+        graph,
+        MapView.around([*route.coordinates, start], margin_m=150),
+        title=gettext("Schulweg: %(school)s") % {"school": school_name},
+        description=gettext("Karte des kürzesten Fußwegs von der Haustür zur Schule, %(length)s lang.")
+        % {"length": metres(route.length_m)},
+        lines=[Line(route.coordinates, "map-route")],
+        markers=[
+            Marker(start[0], start[1], gettext("Haustür"), "map-start"),
+            Marker(school_lat, school_lon, school_name, "map-school"),
+        ],
+        element_id=element_id,
+    )

@@ -48,6 +48,7 @@ from rathaus.schoolroute.eligibility import (
     nearest_school_check,
     school_level,
 )
+from rathaus.schoolroute.maps import metres
 from rathaus.schoolroute.models import School
 from rathaus.schoolroute.selectors import (
     school_route,
@@ -361,6 +362,8 @@ OPEN_STATES = (SUBMITTED, IN_REVIEW, WAITING)
 class SchoolTransport(Procedure):
     key = PROCEDURE_KEY
     title = _("Schülerfahrkosten (Schülerticket)")
+    # The route drawn on a map in the electronic file, measured again on today's network.
+    file_panel_template = "schoolroute/procedure/_case_panel.html"
     description = _(
         "Beantragen Sie die Übernahme der Fahrkosten zur Schule (Schülerticket). Der Schulweg wird aus "
         "Ihrer Adresse und der Schule berechnet; über den Antrag entscheidet der Schulträger."
@@ -619,10 +622,6 @@ class SchoolTransport(Procedure):
             )
             % {"court": court},
         }
-
-
-def metres(value: float) -> str:
-    return f"{value:,.0f} m".replace(",", ".")
 
 
 def exception_label(reason: str) -> str:

@@ -42,7 +42,7 @@ from rathaus.schoolroute.eligibility import (
     nearest_school_check,
 )
 from rathaus.schoolroute.forms import SchoolRouteForm
-from rathaus.schoolroute.maps import Line, MapView, Marker, network_svg
+from rathaus.schoolroute.maps import MapView, Marker, metres, network_svg, route_svg
 from rathaus.schoolroute.models import School
 from rathaus.schoolroute.selectors import (
     SchoolRoute,
@@ -68,12 +68,6 @@ def _english() -> bool:
 
 def _message(error: RoutingError) -> str:
     return error.english if _english() else error.german
-
-
-def _metres(value: float) -> str:
-    """Whole metres with the language's thousands separator: "2.134 m" or "2,134 m"."""
-    text = f"{value:,.0f}"
-    return f"{text if _english() else text.replace(',', '.')} m"
 
 
 def pick_view(graph: Graph) -> MapView:
@@ -158,20 +152,7 @@ def _result(
     entitlement = entitlement_check(eligibility, nearest)
     english = _english()
     school_lat, school_lon = route.coordinates[-1]  # the route ends at the school's point
-    view = MapView.around([*route.coordinates, start], margin_m=150)
-    svg = network_svg(
-        graph,
-        view,
-        title=_("Schulweg: %(school)s") % {"school": school.name},
-        description=_("Karte des kürzesten Fußwegs von der Haustür zur Schule, %(length)s lang.")
-        % {"length": _metres(route.length_m)},
-        lines=[Line(route.coordinates, "map-route")],
-        markers=[
-            Marker(start[0], start[1], _("Haustür"), "map-start"),
-            Marker(school_lat, school_lon, school.name, "map-school"),
-        ],
-        element_id="route-map",
-    )
+    svg = route_svg(graph, route, start=start, school_name=school.name)
     margin = eligibility.margin_m
     application: dict[str, Any] = {"school": school.schulnummer, "grade": eligibility.grade}
     application |= {"lat": f"{start[0]:.6f}", "lon": f"{start[1]:.6f}"}
@@ -186,12 +167,12 @@ def _result(
         "nearer_school_note": (NEARER_SCHOOL_NOTE_EN if english else NEARER_SCHOOL_NOTE_DE)
         if entitlement is Entitlement.NEARER_SCHOOL
         else "",
-        "length": _metres(route.length_m),
-        "threshold": _metres(eligibility.threshold_m),
-        "margin": ("+" if margin > 0 else "−" if margin < 0 else "") + _metres(abs(margin)),
+        "length": metres(route.length_m),
+        "threshold": metres(eligibility.threshold_m),
+        "margin": ("+" if margin > 0 else "−" if margin < 0 else "") + metres(abs(margin)),
         "explanation": eligibility.explanation_en if _english() else eligibility.explanation_de,
         "nearest": result.nearest,
-        "nearest_length": _metres(nearest_length),
+        "nearest_length": metres(nearest_length),
         "nearest_explanation": nearest.explanation_en if _english() else nearest.explanation_de,
         "exceptions": list(ExceptionReason),
         "map": svg,

@@ -351,3 +351,43 @@ def test_a_nearer_school_that_could_not_admit_the_child_is_claimed_with_its_refu
     assert Document.all_tenants.filter(case=case, kind=Document.Kind.ATTACHMENT, title="attest.pdf").exists()
     file = clerk.get(f"/muenster/verwaltung/vorgaenge/{case.pk}/").content.decode()
     assert "Laut Antrag konnte die nächstgelegene Schule das Kind nicht aufnehmen: die Absage prüfen." in file
+
+
+def test_the_file_draws_the_route_measured_again_and_flags_a_change(
+    client: Client, clerk: Client, gievenbeck: Graph
+) -> None:
+    case = apply(client, route_params())
+    length = gievenbeck.route(HOME, school_point(MICHAELSCHULE)).length_m
+
+    file = clerk.get(f"/muenster/verwaltung/vorgaenge/{case.pk}/").content.decode()
+
+    assert "Schulweg auf der Karte" in file
+    assert f'aria-labelledby="case-route-{case.pk}-title' in file
+    assert "<title" in file and "Schulweg: Michaelschule" in file
+    assert 'class="map-route"' in file
+    assert "Der Weg hat sich seit dem Antrag geändert" not in file
+    assert case.answers["schulweg"]["length_m"] == pytest.approx(length, abs=0.01)
+
+    case.answers["schulweg"]["length_m"] = length - 120  # as if the network had been imported anew since
+    case.save(update_fields=["answers"])
+    file = clerk.get(f"/muenster/verwaltung/vorgaenge/{case.pk}/").content.decode()
+
+    assert "Der Weg hat sich seit dem Antrag geändert" in file
+    filed, today = (f"{value:,.0f}".replace(",", ".") for value in (length - 120, length))
+    assert f"Im Antrag: {filed} m, heute: {today} m" in file
+
+
+def test_the_file_says_when_no_route_can_be_drawn(demo: None) -> None:
+    from rathaus.schoolroute.templatetags.schoolroute_case import case_route_map
+
+    soest = Municipality.objects.get(slug="soest")
+    school = School.all_tenants.filter(municipality=soest).first()
+    assert school is not None
+
+    assert case_route_map(Case(municipality=soest, answers={"schulweg": {"school": school.schulnummer}})) is None
+    assert (
+        case_route_map(
+            Case(municipality=soest, answers={"schulweg": {"school": school.schulnummer, "lat": 1, "lon": 1}})
+        )
+        is None
+    )
