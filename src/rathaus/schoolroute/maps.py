@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
 import numpy as np
@@ -29,6 +29,8 @@ from rathaus.routing import Graph, Route
 _M_PER_DEGREE: Final = 6_371_008.8 * math.pi / 180
 ATTRIBUTION: Final = _("© OpenStreetMap-Mitwirkende")
 STREET_CLASS: Final = "map-street"
+# A route map is at most this many times as tall as wide.
+ROUTE_MAP_MAX_RATIO: Final = 1.0
 
 # Presentation defaults per class (see the module docstring); unknown classes get _DEFAULT_STROKE.
 _STROKES: Final = {
@@ -66,6 +68,15 @@ class MapView:
         dlat = margin / _M_PER_DEGREE
         dlon = margin / (_M_PER_DEGREE * math.cos(math.radians(middle)))
         return cls(min(lats) - dlat, min(lons) - dlon, max(lats) + dlat, max(lons) + dlon, width)
+
+    def no_taller_than(self, ratio: float) -> MapView:
+        """The same view, widened east and west about its middle where it would be more than `ratio`
+        times as tall as wide (a long north–south route would otherwise give a map far taller than a screen)."""
+        if self.height <= self.width * ratio:
+            return self
+        half = (self.north - self.south) / (ratio * math.cos(math.radians((self.north + self.south) / 2))) / 2
+        middle = (self.east + self.west) / 2
+        return replace(self, west=middle - half, east=middle + half)
 
     @property
     def _x_scale(self) -> float:
@@ -208,7 +219,7 @@ def route_svg(
     school_lat, school_lon = route.coordinates[-1]  # the route ends at the school (its entrance)
     return network_svg(
         graph,
-        MapView.around([*route.coordinates, start], margin_m=150),
+        MapView.around([*route.coordinates, start], margin_m=150).no_taller_than(ROUTE_MAP_MAX_RATIO),
         title=gettext("Schulweg: %(school)s") % {"school": school_name},
         description=gettext("Karte des kürzesten Fußwegs von der Haustür zur Schule, %(length)s lang.")
         % {"length": metres(route.length_m)},

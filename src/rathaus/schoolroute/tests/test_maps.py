@@ -170,3 +170,25 @@ def test_text_is_escaped(gievenbeck: Graph) -> None:
     root = parse(svg)
     assert root.findtext(f"{SVG}title") == '<script>"x"</script>'
     assert root.findtext(f"{SVG}desc") == "a & b"
+
+
+def test_a_tall_view_is_widened_to_a_square_and_keeps_its_points() -> None:
+    north_south = [(51.9922231, 7.573842), (51.9756605, 7.5687009)]  # 1.8 km north–south, 350 m across
+    tall = MapView.around(north_south, margin_m=150)
+    assert tall.height > 2 * tall.width
+
+    square = tall.no_taller_than(1.0)
+
+    assert abs(square.height - square.width) <= 1
+    assert (square.south, square.north) == (tall.south, tall.north)
+    assert square.west < tall.west and square.east > tall.east
+    assert (square.west + square.east) / 2 == pytest.approx((tall.west + tall.east) / 2)
+    for lat, lon in north_south:
+        x, y = square.xy(lat, lon)
+        assert 0 < x < square.width and 0 < y < square.height
+
+
+def test_a_wide_view_stays_as_it_is() -> None:
+    wide = MapView.around([(51.9738389, 7.5582014), (51.9677932, 7.5812586)], margin_m=150)
+
+    assert wide.no_taller_than(1.0) is wide
