@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +32,7 @@ from rathaus.procedures.base import (
     Workflow,
 )
 from rathaus.procedures.fields import AttachmentField
+from rathaus.procedures.forms import ApplicantContactForm
 from rathaus.procedures.registry import register
 
 if TYPE_CHECKING:
@@ -44,25 +44,16 @@ COVER_LETTER_MAX_CHARS = 5_000
 RETENTION_PERIOD = timedelta(days=183)
 
 
-class PersonForm(forms.Form):
+class PersonForm(ApplicantContactForm):
     salutation = forms.ChoiceField(
         label=_("Anrede"),
         required=False,
         choices=[("", _("Keine Angabe")), ("frau", _("Frau")), ("herr", _("Herr"))],
     )
-    first_name = forms.CharField(label=_("Vorname"), max_length=100)
-    last_name = forms.CharField(label=_("Nachname"), max_length=100)
     email = forms.EmailField(
         label=_("E-Mail-Adresse"), help_text=_("Hierhin schicken wir Nachrichten zu Ihrer Bewerbung.")
     )
-    phone = forms.CharField(label=_("Telefon"), max_length=40, required=False)
-    street = forms.CharField(label=_("Straße und Hausnummer"), max_length=120)
-    postal_code = forms.CharField(
-        label=_("Postleitzahl"),
-        max_length=5,
-        validators=[RegexValidator(r"^\d{5}$", _("Die Postleitzahl hat genau fünf Ziffern."), code="postal_code")],
-    )
-    city = forms.CharField(label=_("Ort"), max_length=80)
+    field_order = ["salutation"]
 
 
 class CoverForm(forms.Form):

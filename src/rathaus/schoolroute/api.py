@@ -1,5 +1,4 @@
 from django.http import HttpRequest, JsonResponse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
@@ -14,6 +13,7 @@ from rathaus.schoolroute.eligibility import (
     entitlement_check,
     nearest_school_check,
 )
+from rathaus.schoolroute.language import english, error_message
 from rathaus.schoolroute.models import School, StreetNetwork
 from rathaus.schoolroute.selectors import (
     school_list,
@@ -21,6 +21,7 @@ from rathaus.schoolroute.selectors import (
     street_network_addresses,
     street_network_get,
     street_network_graph,
+    street_network_grounds,
 )
 
 router = Router(tags=["schools"])
@@ -120,14 +121,6 @@ def _front_door(network: StreetNetwork, street: str, housenumber: str, city: str
     return address.lat, address.lon
 
 
-def _english() -> bool:
-    return (get_language() or "de").startswith("en")
-
-
-def _message(error: RoutingError) -> str:
-    return error.english if _english() else error.german
-
-
 @router.get(
     "/municipalities/{municipality_slug}/school-route",
     response=SchoolRouteOut,
@@ -166,16 +159,16 @@ def get_school_route(request: HttpRequest, municipality_slug: str, query: Query[
         else:
             start = (float(query.lat), float(query.lon))  # type: ignore[arg-type]
         graph = street_network_graph(network)
-        result = school_route(graph=graph, school=school, start=start, grade=int(query.grade))  # type: ignore[arg-type]
+        grounds = street_network_grounds(network)
+        result = school_route(graph=graph, school=school, start=start, grade=int(query.grade), grounds=grounds)  # type: ignore[arg-type]
     except (AddressNotFound, AmbiguousAddress) as error:
-        return JsonResponse({"detail": _message(error), "suggestions": error.suggestions}, status=422)  # type: ignore[return-value]
+        return JsonResponse({"detail": error_message(error), "suggestions": error.suggestions}, status=422)  # type: ignore[return-value]
     except ValueError as error:  # the grade does not exist at this Schulform
-        german, _separator, english = str(error).partition(" / ")
-        raise HttpError(422, english if _english() and english else german) from None
+        raise HttpError(422, error_message(error)) from None
     except GraphFileError as error:
-        raise HttpError(503, _message(error)) from None
+        raise HttpError(503, error_message(error)) from None
     except RoutingError as error:
-        raise HttpError(422, _message(error)) from None
+        raise HttpError(422, error_message(error)) from None
     route, eligibility = result.route, result.eligibility
     nearest = None
     check = None
@@ -185,7 +178,7 @@ def get_school_route(request: HttpRequest, municipality_slug: str, query: Query[
             "schulnummer": result.nearest.school.schulnummer,
             "name": result.nearest.school.name,
             "length_m": result.nearest.length_m,
-            "explanation": check.explanation_en if _english() else check.explanation_de,
+            "explanation": check.explanation_en if english() else check.explanation_de,
         }
     entitlement = entitlement_check(eligibility, check)
     return {
@@ -194,8 +187,8 @@ def get_school_route(request: HttpRequest, municipality_slug: str, query: Query[
         "margin_m": eligibility.margin_m,
         "eligible": eligibility.eligible,
         "entitlement": entitlement,
-        "headline": (ENTITLEMENT_HEADLINE_EN if _english() else ENTITLEMENT_HEADLINE_DE)[entitlement],
-        "explanation": eligibility.explanation_en if _english() else eligibility.explanation_de,
+        "headline": (ENTITLEMENT_HEADLINE_EN if english() else ENTITLEMENT_HEADLINE_DE)[entitlement],
+        "explanation": eligibility.explanation_en if english() else eligibility.explanation_de,
         "legal_basis": eligibility.legal_basis,
         "school": {"schulnummer": school.schulnummer, "name": school.name},
         "geometry": {"type": "LineString", "coordinates": [(lon, lat) for lat, lon in route.coordinates]},

@@ -36,6 +36,7 @@ from rathaus.municipalities.models import Municipality
 from rathaus.records.services import audit_record
 from rathaus.routing import AddressIndex, AddressNotFound, AmbiguousAddress, Graph, RoutingError, SchoolGrounds
 from rathaus.schoolroute.eligibility import eligibility_check
+from rathaus.schoolroute.language import english, error_message
 from rathaus.schoolroute.models import BatchRun, School
 from rathaus.schoolroute.selectors import (
     route_to_school,
@@ -239,15 +240,6 @@ def roll_read(data: bytes) -> Roll:
 # Judging the rows ---------------------------------------------------------------------------------
 
 
-def _routing_message(error: RoutingError) -> str:
-    return error.english if (get_language() or "de").startswith("en") else error.german
-
-
-def _value_message(error: ValueError) -> str:
-    german, _separator, english = str(error).partition(" / ")
-    return english if (get_language() or "de").startswith("en") and english else german
-
-
 def parse_grade(value: str) -> int | None:
     """The grade of "3", "03", "5b", "EF", "Q1"; None for anything else."""
     key = value.strip().casefold().replace(" ", "")
@@ -303,7 +295,7 @@ def _start(values: list[str], columns: Mapping[str, int], addresses: AddressInde
     try:
         address = addresses.lookup(street, number)
     except (AddressNotFound, AmbiguousAddress) as error:
-        raise _RowError(_routing_message(error), error.suggestions) from None
+        raise _RowError(error_message(error), error.suggestions) from None
     return address.lat, address.lon
 
 
@@ -339,20 +331,19 @@ def _check_row(
     try:
         eligibility_check(schulform=school.schulform, grade=grade, distance_m=0)
     except ValueError as error:
-        raise _RowError(_value_message(error)) from None
+        raise _RowError(error_message(error)) from None
     if school.latitude is None or school.longitude is None:
         raise _RowError(_("Für die Schule %(name)s sind keine Koordinaten hinterlegt.") % {"name": school.name})
     start = _start(values, columns, addresses)
     try:
         route = route_to_school(graph, school, start, grounds)
     except RoutingError as error:
-        raise _RowError(_routing_message(error)) from None
+        raise _RowError(error_message(error)) from None
     verdict = eligibility_check(schulform=school.schulform, grade=grade, distance_m=route.length_m)
     result.distance_m = route.length_m
     result.threshold_m = verdict.threshold_m
     result.eligible = verdict.eligible
-    english = (get_language() or "de").startswith("en")
-    result.reason = verdict.explanation_en if english else verdict.explanation_de
+    result.reason = verdict.explanation_en if english() else verdict.explanation_de
 
 
 def roll_check(

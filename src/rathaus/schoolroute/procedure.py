@@ -20,8 +20,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +36,7 @@ from rathaus.procedures.base import (
     Workflow,
 )
 from rathaus.procedures.fields import AttachmentField
+from rathaus.procedures.forms import ApplicantContactForm
 from rathaus.procedures.registry import register
 from rathaus.routing import GraphFileError, RoutingError
 from rathaus.schoolroute.eligibility import (
@@ -48,6 +48,7 @@ from rathaus.schoolroute.eligibility import (
     nearest_school_check,
     school_level,
 )
+from rathaus.schoolroute.language import english, error_message
 from rathaus.schoolroute.maps import metres
 from rathaus.schoolroute.models import School
 from rathaus.schoolroute.selectors import (
@@ -55,6 +56,7 @@ from rathaus.schoolroute.selectors import (
     street_network_addresses,
     street_network_get,
     street_network_graph,
+    street_network_grounds,
 )
 
 if TYPE_CHECKING:
@@ -102,15 +104,6 @@ COMPUTED: Final = (
     "headline_en",
     "network",
 )
-
-
-def _german(error: Exception) -> str:
-    """The German half of the "deutsch / english" messages of the eligibility rules."""
-    return str(error).partition(" / ")[0]
-
-
-def _routing_message(error: RoutingError) -> str:
-    return error.english if (translation.get_language() or "de").startswith("en") else error.german
 
 
 class CoordinateField(forms.FloatField):
@@ -166,7 +159,7 @@ class RouteForm(forms.Form):
         try:
             school_level(school.schulform, grade)
         except ValueError as error:
-            self.add_error("grade", _german(error))
+            self.add_error("grade", error_message(error))
             return cleaned
         cleaned.update(dict.fromkeys(COMPUTED))
         network = street_network_get(municipality=municipality)
@@ -178,12 +171,18 @@ class RouteForm(forms.Form):
         if start is None:
             return cleaned
         try:
-            result = school_route(graph=street_network_graph(network), school=school, start=start, grade=grade)
+            result = school_route(
+                graph=street_network_graph(network),
+                school=school,
+                start=start,
+                grade=grade,
+                grounds=street_network_grounds(network),
+            )
         except GraphFileError as error:
-            self.add_error(None, _routing_message(error))
+            self.add_error(None, error_message(error))
             return cleaned
         except RoutingError as error:
-            self.add_error("lat" if "lat" in self.fields else None, _routing_message(error))
+            self.add_error("lat" if "lat" in self.fields else None, error_message(error))
             return cleaned
         eligibility = result.eligibility
         cleaned.update(
@@ -231,7 +230,7 @@ class RouteForm(forms.Form):
                     address = addresses.lookup(street, number)
                     return address.lat, address.lon
             except RoutingError as error:
-                self.add_error("street", _routing_message(error))
+                self.add_error("street", error_message(error))
                 return None
         lat, lon = self.cleaned_data.get("lat"), self.cleaned_data.get("lon")
         if lat is None or lon is None:
@@ -270,7 +269,7 @@ class PupilForm(forms.Form):
         return value
 
 
-class ApplicantForm(forms.Form):
+class ApplicantForm(ApplicantContactForm):
     relation = forms.ChoiceField(
         label=_("Sie stellen den Antrag als"),
         choices=[
@@ -279,17 +278,7 @@ class ApplicantForm(forms.Form):
             ("pupil", _("volljährige Schülerin oder volljähriger Schüler")),
         ],
     )
-    first_name = forms.CharField(label=_("Vorname"), max_length=100)
-    last_name = forms.CharField(label=_("Nachname"), max_length=100)
-    email = forms.EmailField(label=_("E-Mail-Adresse"), help_text=_("Hierhin schicken wir Nachrichten zum Antrag."))
-    phone = forms.CharField(label=_("Telefon"), max_length=40, required=False)
-    street = forms.CharField(label=_("Straße und Hausnummer"), max_length=120)
-    postal_code = forms.CharField(
-        label=_("Postleitzahl"),
-        max_length=5,
-        validators=[RegexValidator(r"^\d{5}$", _("Die Postleitzahl hat genau fünf Ziffern."), code="postal_code")],
-    )
-    city = forms.CharField(label=_("Ort"), max_length=80)
+    field_order = ["relation"]
 
 
 class ExceptionForm(forms.Form):
@@ -631,7 +620,7 @@ def exception_label(reason: str) -> str:
 
 def route_lines(route: Mapping[str, Any]) -> list[tuple[str, str]]:
     """The measured route in words, for the review page, the receipt, the file and the notice."""
-    english = (translation.get_language() or "de").startswith("en")
+    in_english = english()
     if route.get("length_m") is None:
         return [
             (
@@ -652,8 +641,8 @@ def route_lines(route: Mapping[str, Any]) -> list[tuple[str, str]]:
             " ".join(
                 part
                 for part in (
-                    route.get("headline_en" if english else "headline_de", ""),
-                    route["explanation_en" if english else "explanation_de"],
+                    route.get("headline_en" if in_english else "headline_de", ""),
+                    route["explanation_en" if in_english else "explanation_de"],
                 )
                 if part
             ),
@@ -663,7 +652,7 @@ def route_lines(route: Mapping[str, Any]) -> list[tuple[str, str]]:
         lines.append(
             (
                 gettext("Nächstgelegene Schule (§ 9 SchfkVO NRW)"),
-                route["nearest_note_en" if english else "nearest_note_de"],
+                route["nearest_note_en" if in_english else "nearest_note_de"],
             )
         )
     lines.append(

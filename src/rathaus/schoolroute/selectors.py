@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar, cast
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -28,52 +29,39 @@ def street_network_get(*, municipality: Municipality) -> StreetNetwork | None:
     return StreetNetwork.all_tenants.filter(municipality=municipality).first()
 
 
-# One graph per municipality and process, replaced when a newer import shows up.
-_graphs: dict[str, tuple[tuple[datetime, str], Graph]] = {}
-_graphs_lock = threading.Lock()
+# The files of a network (graph, addresses, school grounds), each loaded once per process and
+# import: keyed by slug and file, replaced when a newer import shows up.
+_loaded: dict[tuple[str, str], tuple[datetime, object]] = {}
+_loaded_lock = threading.Lock()
+Loaded = TypeVar("Loaded")
+
+
+def _load_once(network: StreetNetwork, file_name: str, load: Callable[[Path], Loaded]) -> Loaded:
+    path = Path(settings.GRAPH_DIR) / file_name
+    key = (network.municipality.slug, str(path))
+    with _loaded_lock:
+        cached = _loaded.get(key)
+        if cached is not None and cached[0] == network.imported_at:
+            return cast(Loaded, cached[1])
+    value = load(path)
+    with _loaded_lock:
+        _loaded[key] = (network.imported_at, value)
+    return value
 
 
 def street_network_graph(network: StreetNetwork) -> Graph:
-    """The network's graph, loaded once per process and import (keyed by slug and imported_at).
-
-    Raises `rathaus.routing.GraphFileError` if the file is missing or unreadable.
-    """
-    slug = network.municipality.slug
-    path = Path(settings.GRAPH_DIR) / network.graph_file
-    key = (network.imported_at, str(path))
-    with _graphs_lock:
-        cached = _graphs.get(slug)
-        if cached is not None and cached[0] == key:
-            return cached[1]
-    graph = Graph.load(path)
-    with _graphs_lock:
-        _graphs[slug] = (key, graph)
-    return graph
-
-
-# The address points likewise, keyed by slug, imported_at and file.
-_addresses: dict[str, tuple[tuple[datetime, str], AddressIndex]] = {}
+    """The network's graph. Raises `rathaus.routing.GraphFileError` if the file is missing or unreadable."""
+    return _load_once(network, network.graph_file, Graph.load)
 
 
 def street_network_addresses(network: StreetNetwork) -> AddressIndex | None:
     """The network's address points (OSM addr:* or house coordinates), or None if it has none.
 
-    Loaded once per process and import. Raises `rathaus.routing.AddressFileError` if the file
-    recorded for the network is missing or unreadable.
+    Raises `rathaus.routing.AddressFileError` if the file recorded for the network is missing or unreadable.
     """
     if not network.address_file:
         return None
-    slug = network.municipality.slug
-    path = Path(settings.GRAPH_DIR) / network.address_file
-    key = (network.imported_at, str(path))
-    with _graphs_lock:
-        cached = _addresses.get(slug)
-        if cached is not None and cached[0] == key:
-            return cached[1]
-    addresses = AddressIndex.load(path)
-    with _graphs_lock:
-        _addresses[slug] = (key, addresses)
-    return addresses
+    return _load_once(network, network.address_file, AddressIndex.load)
 
 
 @dataclass(frozen=True)
@@ -91,19 +79,11 @@ class SchoolRoute:
 
 def street_network_grounds(network: StreetNetwork) -> list[SchoolGrounds]:
     """The school grounds with entrances of the network's OSM extract (empty if it has none)."""
-    path = Path(settings.GRAPH_DIR) / f"{network.graph_file.removesuffix('.npz')}.grounds.json"
-    key = (network.imported_at, str(path))
-    with _graphs_lock:
-        cached = _grounds.get(network.municipality.slug)
-        if cached is not None and cached[0] == key:
-            return cached[1]
-    grounds = grounds_load(path) if path.is_file() else []
-    with _graphs_lock:
-        _grounds[network.municipality.slug] = (key, grounds)
-    return grounds
-
-
-_grounds: dict[str, tuple[tuple[datetime, str], list[SchoolGrounds]]] = {}
+    return _load_once(
+        network,
+        f"{network.graph_file.removesuffix('.npz')}.grounds.json",
+        lambda path: grounds_load(path) if path.is_file() else [],
+    )
 
 
 def route_to_school(

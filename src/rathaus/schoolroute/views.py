@@ -16,7 +16,6 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -30,6 +29,7 @@ from rathaus.routing import (
     GraphFileError,
     PointTooFarError,
     RoutingError,
+    SchoolGrounds,
 )
 from rathaus.schoolroute.eligibility import (
     ENTITLEMENT_HEADLINE_DE,
@@ -42,6 +42,7 @@ from rathaus.schoolroute.eligibility import (
     nearest_school_check,
 )
 from rathaus.schoolroute.forms import SchoolRouteForm
+from rathaus.schoolroute.language import english, error_message
 from rathaus.schoolroute.maps import MapView, Marker, metres, network_svg, route_svg
 from rathaus.schoolroute.models import School
 from rathaus.schoolroute.selectors import (
@@ -51,6 +52,7 @@ from rathaus.schoolroute.selectors import (
     street_network_addresses,
     street_network_get,
     street_network_graph,
+    street_network_grounds,
 )
 
 APPLICATION_PROCEDURE = "schuelerfahrkosten"
@@ -60,14 +62,6 @@ APPLICATION_PROCEDURE = "schuelerfahrkosten"
 PICK_MAP_WIDTH = 800
 CLICK = ("karte.x", "karte.y")
 FORM_KEYS = ("school", "grade", "street", "housenumber", "place", "lat", "lon")
-
-
-def _english() -> bool:
-    return (get_language() or "de").startswith("en")
-
-
-def _message(error: RoutingError) -> str:
-    return error.english if _english() else error.german
 
 
 def pick_view(graph: Graph) -> MapView:
@@ -122,24 +116,25 @@ def _start(
         address = addresses.lookup(data["street"], data["housenumber"], city=data["place"] or None)
     except AddressNotFound as error:
         field = "housenumber" if error.street_known else "street"
-        form.add_error(field, _message(error))
+        form.add_error(field, error_message(error))
         return None, _suggestions(request, field, error.suggestions)
     except AmbiguousAddress as error:
-        form.add_error("place", _message(error))
+        form.add_error("place", error_message(error))
         return None, _suggestions(request, "place", error.suggestions)
     return (address.lat, address.lon), []
 
 
-def _route(form: SchoolRouteForm, graph: Graph, school: School, start: tuple[float, float]) -> SchoolRoute | None:
+def _route(
+    form: SchoolRouteForm, graph: Graph, grounds: list[SchoolGrounds], school: School, start: tuple[float, float]
+) -> SchoolRoute | None:
     try:
-        return school_route(graph=graph, school=school, start=start, grade=form.cleaned_data["grade"])
+        return school_route(graph=graph, school=school, start=start, grade=form.cleaned_data["grade"], grounds=grounds)
     except ValueError as error:  # the grade does not exist at this Schulform
-        german, _separator, english = str(error).partition(" / ")
-        form.add_error("grade", english if _english() and english else german)
+        form.add_error("grade", error_message(error))
     except PointTooFarError as error:
-        form.add_error("street" if form.by_address else "lat", _message(error))
+        form.add_error("street" if form.by_address else "lat", error_message(error))
     except RoutingError as error:
-        form.add_error(None, _message(error))
+        form.add_error(None, error_message(error))
     return None
 
 
@@ -150,7 +145,7 @@ def _result(
     nearest_length = result.nearest.length_m if result.nearest else route.length_m
     nearest = nearest_school_check(chosen_distance_m=route.length_m, nearest_distance_m=nearest_length)
     entitlement = entitlement_check(eligibility, nearest)
-    english = _english()
+    in_english = english()
     school_lat, school_lon = route.coordinates[-1]  # the route ends at the school's point
     svg = route_svg(graph, route, start=start, school_name=school.name)
     margin = eligibility.margin_m
@@ -163,17 +158,17 @@ def _result(
         "eligibility": eligibility,
         "entitlement": entitlement.value,
         "paid": entitlement in (Entitlement.PAID, Entitlement.CAPPED),
-        "headline": (ENTITLEMENT_HEADLINE_EN if english else ENTITLEMENT_HEADLINE_DE)[entitlement],
-        "nearer_school_note": (NEARER_SCHOOL_NOTE_EN if english else NEARER_SCHOOL_NOTE_DE)
+        "headline": (ENTITLEMENT_HEADLINE_EN if in_english else ENTITLEMENT_HEADLINE_DE)[entitlement],
+        "nearer_school_note": (NEARER_SCHOOL_NOTE_EN if in_english else NEARER_SCHOOL_NOTE_DE)
         if entitlement is Entitlement.NEARER_SCHOOL
         else "",
         "length": metres(route.length_m),
         "threshold": metres(eligibility.threshold_m),
         "margin": ("+" if margin > 0 else "−" if margin < 0 else "") + metres(abs(margin)),
-        "explanation": eligibility.explanation_en if _english() else eligibility.explanation_de,
+        "explanation": eligibility.explanation_en if in_english else eligibility.explanation_de,
         "nearest": result.nearest,
         "nearest_length": metres(nearest_length),
-        "nearest_explanation": nearest.explanation_en if _english() else nearest.explanation_de,
+        "nearest_explanation": nearest.explanation_en if in_english else nearest.explanation_de,
         "exceptions": list(ExceptionReason),
         "map": svg,
         # For the tile map's script (schoolmap.js), used only with a tile server.
@@ -204,7 +199,7 @@ def school_route_page(request: HttpRequest, municipality_slug: str) -> HttpRespo
         graph = street_network_graph(network)
         addresses = street_network_addresses(network)
     except (GraphFileError, AddressFileError) as error:
-        context["service_error"] = _message(error)
+        context["service_error"] = error_message(error)
         return render(request, "schoolroute/school_route.html", context, status=503)
     redirect = _click_redirect(request, graph)
     if redirect is not None:
@@ -215,7 +210,7 @@ def school_route_page(request: HttpRequest, municipality_slug: str) -> HttpRespo
     if bound and form.is_valid():
         school = next(school for school in schools if school.schulnummer == form.cleaned_data["school"])
         start, context["suggestions"] = _start(request, form, addresses)
-        result = None if start is None else _route(form, graph, school, start)
+        result = None if start is None else _route(form, graph, street_network_grounds(network), school, start)
         if result is not None and start is not None:
             context["result"] = _result(result, graph, school, start, form)
             context["application_url"] = reverse(

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.html import format_html
@@ -21,6 +20,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.procedures.fields import AttachmentField
+from rathaus.procedures.forms import postal_code_validator
 from rathaus.trade import wz
 
 if TYPE_CHECKING:
@@ -31,8 +31,6 @@ MAX_PERSONS = 10
 LATE_AFTER = timedelta(days=92)
 # A start further ahead than this is not a notice yet but a plan.
 EARLY_BEFORE = timedelta(days=366)
-
-postal_code_validator = RegexValidator(r"^\d{5}$", _("Die Postleitzahl hat genau fünf Ziffern."), code="postal_code")
 
 
 def _number(number: int, label: Any) -> str:

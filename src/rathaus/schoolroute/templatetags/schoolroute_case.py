@@ -12,6 +12,7 @@ from rathaus.cases.models import Case
 from rathaus.routing import RoutingError
 from rathaus.schoolroute.maps import route_svg
 from rathaus.schoolroute.models import School
+from rathaus.schoolroute.procedure import ROUTE_STEP
 from rathaus.schoolroute.selectors import (
     route_to_school,
     street_network_get,
@@ -20,7 +21,6 @@ from rathaus.schoolroute.selectors import (
 )
 
 register = template.Library()
-ROUTE_STEP = "schulweg"
 # A route measured again that differs by more than this from the filed one is pointed out.
 CHANGED_BY_M = 0.5
 
