@@ -214,7 +214,7 @@ def copy_time(value: datetime | None) -> str:
 def staff_create(count: int) -> dict[str, Any]:
     """The municipalities (real AGS and addresses), three departments each, an admin and clerks."""
     from rathaus.accounts.models import Membership, User
-    from rathaus.core.demo import MUNICIPALITIES
+    from rathaus.municipalities.demo import MUNICIPALITIES
     from rathaus.municipalities.models import Department, Municipality
 
     fields = {field.name for field in Municipality._meta.get_fields()}
@@ -684,8 +684,8 @@ def measure_submissions(workers: int, seconds: float, drafts: int, only: str = "
 
 def measure_receipts(case_ids: Sequence[int], count: int) -> None:
 
+    from rathaus.cases.models import Document
     from rathaus.cases.tasks import receipt_generate
-    from rathaus.records.models import Document
 
     ids = list(case_ids[: count + 1])
     if count <= 0 or len(ids) < 2:

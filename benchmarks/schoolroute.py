@@ -67,7 +67,7 @@ def run(options: argparse.Namespace, data_dir: str) -> None:
     from django.core.management import call_command
     from django.test import Client
 
-    from rathaus.core.demo import demo_load
+    from rathaus.site.demo import demo_load
     from rathaus.schoolroute.backoffice_views import edge_bands
     from rathaus.schoolroute.batch import roll_check, roll_read
     from rathaus.schoolroute.eligibility import school_level

@@ -144,7 +144,9 @@ def catalogue(size: int) -> list[dict[str, Any]]:
 
 
 def build(items: Sequence[dict[str, Any]]) -> list[Document]:
-    departments: dict[str, dict[str, str]] = _load("departments.json")
+    from rathaus.municipalities.demo import departments_data
+
+    departments = departments_data()
     return [
         Document.build(
             key=index,
@@ -211,7 +213,7 @@ def run_end_to_end(rounds: int) -> list[tuple[str, ...]]:
         call_command("migrate", verbosity=0, interactive=False)
 
         from rathaus.catalog import selectors
-        from rathaus.core.demo import demo_load
+        from rathaus.site.demo import demo_load
         from rathaus.municipalities.models import Municipality
 
         demo_load()

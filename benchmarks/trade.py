@@ -219,7 +219,7 @@ def measure_wz(rounds: int) -> None:
 
 
 def municipalities_create() -> dict[str, Any]:
-    from rathaus.core.demo import MUNICIPALITIES
+    from rathaus.municipalities.demo import MUNICIPALITIES
     from rathaus.municipalities.models import Municipality
 
     fields = {field.name for field in Municipality._meta.get_fields()}

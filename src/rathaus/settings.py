@@ -128,17 +128,25 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 8
 
 INSTALLED_APPS = [
+    # The layers, bottom to top (docs/architecture.md); .importlinter checks them.
+    # kernel
     "rathaus.core",
+    # platform
     "rathaus.municipalities",
-    "rathaus.accounts",
-    "rathaus.catalog",
     "rathaus.records",
+    "rathaus.accounts",
+    "rathaus.townhall",
+    # engine
     "rathaus.procedures",
+    "rathaus.payments",
+    "rathaus.catalog",
     "rathaus.cases",
+    # capabilities
     "rathaus.jobs",
     "rathaus.trade",
     "rathaus.schoolroute",
-    "rathaus.payments",
+    # site
+    "rathaus.site",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -167,14 +175,14 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "rathaus.municipalities.middleware.TenantMiddleware",
+    "rathaus.accounts.access.TenantMiddleware",
 ]
 
 # The largest request body accepted at all (uploads included); each procedure sets its own,
 # smaller limits per file.
 MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 60 * 1024 * 1024)
 
-ROOT_URLCONF = "rathaus.urls"
+ROOT_URLCONF = "rathaus.site.urls"
 WSGI_APPLICATION = "rathaus.wsgi.application"
 
 TEMPLATES = [

@@ -16,7 +16,8 @@ from playwright.sync_api import Page, expect
 from rathaus.accounts.models import User
 from rathaus.cases.models import Case
 from rathaus.catalog.models import Service
-from rathaus.core.demo import CITIZEN_EMAIL, DEMO_PASSWORD, demo_load
+from rathaus.accounts.demo import CITIZEN_EMAIL, DEMO_PASSWORD
+from rathaus.site.demo import demo_load
 from rathaus.municipalities.models import Municipality
 from rathaus.testing import PASSWORD, make_staff, totp_code
 from tests.conftest import axe_violations, describe

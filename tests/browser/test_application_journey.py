@@ -14,9 +14,8 @@ import pytest
 from playwright.sync_api import Page, expect
 from pypdf import PdfWriter
 
-from rathaus.cases.models import Case
-from rathaus.core.demo import demo_load
-from rathaus.records.models import Document
+from rathaus.cases.models import Case, Document
+from rathaus.site.demo import demo_load
 from tests.browser import test_accessibility
 from tests.browser.test_accessibility import assert_accessible, log_in
 from tests.conftest import browser_page

@@ -16,8 +16,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from rathaus.cases.models import Case
-from rathaus.records.models import Document
+from rathaus.cases.models import Case, Document
 from rathaus.routing import Graph
 from rathaus.schoolroute.models import School
 from rathaus.schoolroute.procedure import school_years

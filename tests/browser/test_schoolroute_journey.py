@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from rathaus.core.demo import demo_load
+from rathaus.site.demo import demo_load
 from rathaus.routing import Graph
 from rathaus.schoolroute.models import StreetNetwork
 from rathaus.schoolroute.selectors import street_network_graph

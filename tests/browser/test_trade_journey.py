@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from rathaus.cases.models import Case
-from rathaus.core.demo import demo_load
+from rathaus.site.demo import demo_load
 from rathaus.trade.models import Business, OutboxMessage
 from tests.browser.test_accessibility import assert_accessible, log_in
 from tests.conftest import browser_page

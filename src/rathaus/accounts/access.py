@@ -1,10 +1,21 @@
-"""Resolves the municipality named in the URL and guards the back office.
+"""The one access policy: who may open what, decided here and nowhere else.
 
-This is the single place where tenant isolation and staff access are enforced: views and API
-endpoints never check either themselves.
+- **Tenant.** `TenantMiddleware` resolves the municipality named in the URL and makes it the
+  tenant in scope (`rathaus.municipalities.tenancy`); a URL without one has no tenant.
+- **Back office.** Every URL in the `backoffice` namespace is for logged-in members of staff of
+  *this* municipality who have set up TOTP. A view declares what it needs with
+  `@requires("trade.register")`; the permission is declared by the app that owns the view (its
+  `Capability.permissions`) and held by role and department (`Permission`).
+- **Navigation.** The back office's links are the apps' `NavLink`s that the member may open:
+  the same permission decides link and page, so no link leads to a refusal.
+- **Objects.** A case belongs to a department: `case_role` says whether a member may work on it.
+  Views ask it through `rathaus.cases` and never map errors to 404s by hand.
+
+Views and API endpoints never check any of this themselves.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django.contrib import messages
@@ -12,17 +23,26 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from rathaus.accounts.models import Membership, User
 from rathaus.accounts.selectors import user_has_totp
+from rathaus.core import capability
+from rathaus.core.capability import NavLink, Permission
 from rathaus.municipalities.models import Municipality
-from rathaus.municipalities.tenancy import NO_TENANT, _current
+from rathaus.municipalities.tenancy import NO_TENANT, request_tenant_set, tenant_scope
 
 TENANT_URL_KWARG = "municipality_slug"
 BACKOFFICE_NAMESPACE = "backoffice"
+ADMIN = Membership.Role.ADMIN.value
+CLERK = Membership.Role.CLERK.value
 
 View = Callable[..., HttpResponse]
+
+
+class NotPermitted(Exception):
+    """A member of staff asked for something the policy does not let them have."""
 
 
 def staff_user(request: HttpRequest) -> User:
@@ -30,14 +50,84 @@ def staff_user(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-def staff_role(role: str) -> Callable[[View], View]:
-    """Marks a back-office view that only the given role (e.g. "admin") may open."""
+def requires(permission: str) -> Callable[[View], View]:
+    """Marks a back-office view that only holders of `permission` may open."""
 
     def mark(view: View) -> View:
-        view.required_role = role  # type: ignore[attr-defined]
+        view.required_permission = permission  # type: ignore[attr-defined]
         return view
 
     return mark
+
+
+def permission(name: str) -> Permission:
+    """The declared permission `name`; KeyError for a name no app declares (a typo fails loudly)."""
+    return capability.permissions()[name]
+
+
+def may(membership: Membership | None, name: str) -> bool:
+    """Whether the member holds the permission `name` in their municipality."""
+    if membership is None:
+        return False
+    rule = permission(name)
+    if membership.role == ADMIN:
+        return rule.admins
+    if not rule.clerks:
+        return False
+    if not rule.departments:
+        return True
+    department = membership.department
+    if department is None:
+        return rule.generalists
+    return department.key in rule.departments
+
+
+def case_role(*, membership: Membership | None, department_id: int | None) -> str:
+    """The role a member has on a case of `department_id`: admins on every case of their
+    municipality; clerks on their department's cases, and on every case when they belong to no
+    department. Raises `NotPermitted` otherwise."""
+    if membership is None:
+        raise NotPermitted(_("Sie gehören nicht zur Verwaltung dieser Kommune."))
+    if membership.role == ADMIN:
+        return ADMIN
+    if membership.department_id is not None and membership.department_id != department_id:
+        raise NotPermitted(_("Dieser Vorgang gehört zu einem anderen Fachbereich."))
+    return membership.role
+
+
+def membership_of(*, user: User, municipality: Municipality) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return Membership.all_tenants.filter(municipality=municipality, user=user).select_related("department").first()
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    description: str
+
+
+def navigation_for(request: HttpRequest) -> list[NavItem]:
+    """The back office's links that this member may open, in the order of `INSTALLED_APPS`."""
+    membership = getattr(request, "membership", None)
+    municipality = getattr(request, "municipality", None)
+    if membership is None or municipality is None:
+        return []
+    items = []
+    for link in capability.navigation():
+        if not may(membership, link.permission):
+            continue
+        try:
+            url = reverse(f"{BACKOFFICE_NAMESPACE}:{link.url_name}", kwargs={TENANT_URL_KWARG: municipality.slug})
+        except NoReverseMatch:  # an app whose pages are switched off by configuration
+            continue
+        items.append(NavItem(str(link.label), url, str(link.description)))
+    return items
+
+
+def nav_links() -> list[NavLink]:
+    return capability.navigation()
 
 
 class TenantMiddleware:
@@ -45,11 +135,8 @@ class TenantMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = _current.set(NO_TENANT)
-        try:
+        with tenant_scope(NO_TENANT):
             return self.get_response(request)
-        finally:
-            _current.reset(token)
 
     def process_view(
         self, request: HttpRequest, view_func: View, view_args: tuple[Any, ...], view_kwargs: dict[str, Any]
@@ -61,7 +148,7 @@ class TenantMiddleware:
         if municipality is None:
             raise Http404(_("Diese Kommune gibt es bei uns nicht."))
         request.municipality = municipality  # type: ignore[attr-defined]
-        _current.set(municipality)
+        request_tenant_set(municipality)
 
         match = request.resolver_match
         if match is not None and BACKOFFICE_NAMESPACE in match.namespaces:
@@ -85,8 +172,8 @@ class TenantMiddleware:
                 ),
             )
             return redirect("mfa_activate_totp")
-        required_role = getattr(view_func, "required_role", None)
-        if required_role is not None and membership.role != required_role:
+        required = getattr(view_func, "required_permission", None)
+        if required is not None and not may(membership, required):
             raise PermissionDenied(_("Für diese Seite fehlt Ihnen die Berechtigung."))
         request.membership = membership  # type: ignore[attr-defined]
         return None

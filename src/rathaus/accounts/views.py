@@ -9,12 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from rathaus.accounts.access import requires, staff_user
 from rathaus.accounts.forms import AccountDeleteForm, MembershipAddForm
 from rathaus.accounts.models import Membership, User
 from rathaus.accounts.selectors import user_has_totp
 from rathaus.accounts.services import account_delete, membership_add, membership_remove
 from rathaus.core.forms import saved
-from rathaus.municipalities.middleware import staff_role, staff_user
 
 
 def _logged_in_user(request: HttpRequest) -> User:
@@ -48,7 +48,7 @@ def delete(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/delete.html", {"form": form})
 
 
-@staff_role("admin")
+@requires("accounts.staff")
 @require_http_methods(["GET", "POST"])
 def backoffice_staff(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     municipality = request.municipality  # type: ignore[attr-defined]
@@ -73,7 +73,7 @@ def backoffice_staff(request: HttpRequest, municipality_slug: str) -> HttpRespon
     )
 
 
-@staff_role("admin")
+@requires("accounts.staff")
 @require_POST
 def backoffice_staff_remove(request: HttpRequest, municipality_slug: str, membership_id: int) -> HttpResponse:
     membership = get_object_or_404(Membership.objects.select_related("user"), pk=membership_id)

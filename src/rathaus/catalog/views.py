@@ -6,15 +6,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
+from rathaus.accounts.access import requires, staff_user
 from rathaus.catalog.forms import SearchForm, ServiceForm
 from rathaus.catalog.models import Service
 from rathaus.catalog.search import fold
 from rathaus.catalog.selectors import service_list, service_search
 from rathaus.catalog.services import service_create, service_update
 from rathaus.core.forms import saved
-from rathaus.municipalities.middleware import staff_role, staff_user
+from rathaus.municipalities.models import Department
 
 
 def service_index(request: HttpRequest, municipality_slug: str) -> HttpResponse:
@@ -51,7 +52,7 @@ def service_detail(request: HttpRequest, municipality_slug: str, service_id: int
     return render(request, "catalog/detail.html", {"service": service})
 
 
-@staff_role("admin")
+@requires("catalog.edit")
 @require_http_methods(["GET", "POST"])
 def backoffice_service_edit(request: HttpRequest, municipality_slug: str, service_id: int) -> HttpResponse:
     service = get_object_or_404(Service, pk=service_id)
@@ -67,12 +68,12 @@ def backoffice_service_edit(request: HttpRequest, municipality_slug: str, servic
         )
     ):
         messages.success(request, _("Die Leistung wurde gespeichert."))
-        return redirect("backoffice:dashboard", municipality_slug=municipality_slug)
+        return redirect("backoffice:service_list", municipality_slug=municipality_slug)
     heading = _("%(name)s bearbeiten") % {"name": service.name}
     return render(request, "backoffice_form.html", {"form": form, "heading": heading})
 
 
-@staff_role("admin")
+@requires("catalog.edit")
 @require_http_methods(["GET", "POST"])
 def backoffice_service_create(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     municipality = request.municipality  # type: ignore[attr-defined]
@@ -87,5 +88,38 @@ def backoffice_service_create(request: HttpRequest, municipality_slug: str) -> H
         )
     ):
         messages.success(request, _("Die Leistung wurde angelegt."))
-        return redirect("backoffice:dashboard", municipality_slug=municipality_slug)
+        return redirect("backoffice:service_list", municipality_slug=municipality_slug)
     return render(request, "backoffice_form.html", {"form": form, "heading": _("Neue Leistung")})
+
+
+@requires("catalog.view")
+@require_safe
+def backoffice_service_list(request: HttpRequest, municipality_slug: str) -> HttpResponse:
+    """The municipality's services with their LeiKa keys and departments; admins may edit them."""
+    return render(
+        request,
+        "catalog/backoffice/service_list.html",
+        {"services": service_list(municipality=request.municipality)},  # type: ignore[attr-defined]
+    )
+
+
+# Services shown on a municipality's start page: the ones most people come for.
+TOP_SERVICE_KEYS = (
+    "99008001000000",  # Personalausweis
+    "99115005000000",  # Wohnsitz anmelden
+    "99050012104000",  # Gewerbeanmeldung
+    "99089017152000",  # Fundbüro
+    "99049001000000",  # Führungszeugnis
+    "99115003000000",  # Meldebescheinigung
+)
+
+
+def municipality_home(request: HttpRequest, municipality_slug: str) -> HttpResponse:
+    municipality = request.municipality  # type: ignore[attr-defined]
+    services = service_list(municipality=municipality)
+    top = [s for s in services if s.leika_key in TOP_SERVICE_KEYS] or list(services[:6])
+    return render(
+        request,
+        "municipalities/home.html",
+        {"top_services": top[:6], "service_count": services.count(), "departments": Department.objects.all()},
+    )

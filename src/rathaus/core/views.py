@@ -2,12 +2,6 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from rathaus.municipalities.models import Municipality
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"municipalities": Municipality.objects.all()})
-
 
 def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")

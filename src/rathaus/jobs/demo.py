@@ -20,7 +20,7 @@ from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, Na
 from rathaus.accounts.models import Membership, User
 from rathaus.cases.models import Case
 from rathaus.cases.services import case_submit, case_transition, document_request, draft_save_step, draft_start
-from rathaus.core.demo import DEMO_PASSWORD, DemoLogin, _demo_totp_secret, _ensure_totp, _person
+from rathaus.accounts.demo import DEMO_PASSWORD, DemoLogin, demo_person, demo_totp_ensure, demo_totp_secret
 from rathaus.jobs.models import JobPosting
 from rathaus.jobs.procedure import PROCEDURE_KEY
 from rathaus.jobs.services import job_posting_create
@@ -201,12 +201,12 @@ def jobs_demo_load() -> list[DemoLogin]:
 
 def _hr_clerk(municipality: Municipality, department: Department) -> tuple[User, DemoLogin]:
     email = f"personal.{municipality.slug}@rathaus.example"
-    user = _person(email=email, first_name="Sam", last_name=f"Personal ({municipality.name})")
+    user = demo_person(email=email, first_name="Sam", last_name=f"Personal ({municipality.name})")
     Membership.all_tenants.get_or_create(
         municipality=municipality, user=user, defaults={"role": Membership.Role.CLERK, "department": department}
     )
-    secret = _demo_totp_secret(municipality.slug, "personal")
-    _ensure_totp(user, secret)
+    secret = demo_totp_secret(municipality.slug, "personal")
+    demo_totp_ensure(user, secret)
     return user, DemoLogin(municipality.name, "Sachbearbeitung Personal", email, DEMO_PASSWORD, secret)
 
 

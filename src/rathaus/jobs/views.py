@@ -6,13 +6,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from rathaus.accounts.access import requires, staff_user
 from rathaus.core.forms import saved
 from rathaus.jobs.forms import JobPostingForm
 from rathaus.jobs.models import JobPosting
 from rathaus.jobs.procedure import PROCEDURE_KEY
 from rathaus.jobs.selectors import job_posting_open, job_postings_all, job_postings_open
 from rathaus.jobs.services import job_posting_create, job_posting_update
-from rathaus.municipalities.middleware import staff_role, staff_user
 
 
 @require_safe
@@ -29,14 +29,14 @@ def job_detail(request: HttpRequest, municipality_slug: str, posting_id: int) ->
     return render(request, "jobs/detail.html", {"posting": posting, "procedure_key": PROCEDURE_KEY})
 
 
-@staff_role("admin")
+@requires("jobs.postings")
 @require_safe
 def backoffice_job_posting_list(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     postings = job_postings_all(municipality=request.municipality)  # type: ignore[attr-defined]
     return render(request, "jobs/backoffice/list.html", {"postings": postings})
 
 
-@staff_role("admin")
+@requires("jobs.postings")
 @require_http_methods(["GET", "POST"])
 def backoffice_job_posting_create(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     municipality = request.municipality  # type: ignore[attr-defined]
@@ -54,7 +54,7 @@ def backoffice_job_posting_create(request: HttpRequest, municipality_slug: str) 
     return render(request, "backoffice_form.html", {"form": form, "heading": _("Neues Stellenangebot")})
 
 
-@staff_role("admin")
+@requires("jobs.postings")
 @require_http_methods(["GET", "POST"])
 def backoffice_job_posting_edit(request: HttpRequest, municipality_slug: str, posting_id: int) -> HttpResponse:
     posting = get_object_or_404(JobPosting, pk=posting_id)

@@ -42,12 +42,19 @@ def current_municipality() -> Municipality | None:
 
 
 @contextmanager
-def tenant_context(municipality: Municipality | _NoTenant | None) -> Iterator[None]:
+def tenant_scope(municipality: Municipality | _NoTenant | None) -> Iterator[None]:
+    """Puts `municipality` in scope for the code inside (NO_TENANT: no tenant rows at all)."""
     token = _current.set(municipality)
     try:
         yield
     finally:
         _current.reset(token)
+
+
+def request_tenant_set(municipality: Municipality) -> None:
+    """For the tenant middleware only: the request's URL names `municipality`. The middleware's
+    surrounding `tenant_scope(NO_TENANT)` restores the state when the request ends."""
+    _current.set(municipality)
 
 
 _Row = TypeVar("_Row", bound=models.Model)

@@ -1,22 +1,42 @@
-"""Demo data of the school transport application: the school office (Schulverwaltungsamt) of Soest
-and Münster, its service in the catalogue linked to the procedure, and a clerk's login each."""
+"""Demo data of the school route: Soest's and Münster's schools from the NRW school list, the
+street network of Münster-Gievenbeck, and for the school transport application the school office
+(Schulverwaltungsamt) of Soest and Münster, its service in the catalogue linked to the procedure,
+and a clerk's login each."""
 
 from __future__ import annotations
 
+from importlib import resources
 from typing import Final
 
 from rathaus.accounts.models import Membership
 from rathaus.catalog.models import Service
-from rathaus.core.demo import DEMO_PASSWORD, DemoLogin, _demo_totp_secret, _ensure_totp, _person
+from rathaus.accounts.demo import DEMO_PASSWORD, DemoLogin, demo_person, demo_totp_ensure, demo_totp_secret
+from rathaus.municipalities.demo import SCHOOL_DATA
 from rathaus.municipalities.models import Department, Municipality
+from rathaus.schoolroute.models import StreetNetwork
 from rathaus.schoolroute.procedure import PROCEDURE_KEY
+from rathaus.schoolroute.services import schools_import, schools_read_csv, street_network_import
 
 TOWNS: Final = ("soest", "muenster")
 # UNVERIFIED: the LeiKa key of "Schülerbeförderung Kostenübernahme" as recalled, not checked in the catalogue.
 LEIKA_KEY: Final = "99116003000000"
 
 
+def schools_demo_load() -> None:
+    """The schools of the NRW school list, and the street network where one ships offline."""
+    for slug, files in SCHOOL_DATA.items():
+        municipality = Municipality.objects.filter(slug=slug).first()
+        if municipality is None:
+            continue
+        csv_text = resources.files("rathaus.schoolroute").joinpath("data", files["schools"]).read_text(encoding="utf-8")
+        schools_import(municipality=municipality, rows=schools_read_csv(csv_text))
+        if "streets" in files and not StreetNetwork.all_tenants.filter(municipality=municipality).exists():
+            with resources.as_file(resources.files("rathaus.routing").joinpath("data", files["streets"])) as path:
+                street_network_import(municipality=municipality, path=path)
+
+
 def schoolroute_demo_load() -> list[DemoLogin]:
+    schools_demo_load()
     logins: list[DemoLogin] = []
     for slug in TOWNS:
         municipality = Municipality.objects.filter(slug=slug).first()
@@ -53,11 +73,11 @@ def schoolroute_demo_load() -> list[DemoLogin]:
             },
         )
         email = f"schulamt.{municipality.slug}@rathaus.example"
-        user = _person(email=email, first_name="Sam", last_name=f"Schulamt ({municipality.name})")
+        user = demo_person(email=email, first_name="Sam", last_name=f"Schulamt ({municipality.name})")
         Membership.all_tenants.get_or_create(
             municipality=municipality, user=user, defaults={"role": Membership.Role.CLERK, "department": department}
         )
-        secret = _demo_totp_secret(municipality.slug, "schulamt")
-        _ensure_totp(user, secret)
+        secret = demo_totp_secret(municipality.slug, "schulamt")
+        demo_totp_ensure(user, secret)
         logins.append(DemoLogin(municipality.name, "Sachbearbeitung Schülerfahrkosten", email, DEMO_PASSWORD, secret))
     return logins

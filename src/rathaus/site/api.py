@@ -1,17 +1,14 @@
-"""The public API: each app contributes a router from its api.py."""
+"""The public API: one NinjaAPI with the router each app declares in its capability (`api_router`)."""
 
 import logging
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from rathaus.catalog.api import router as catalog_router
-from rathaus.jobs.api import router as jobs_router
-from rathaus.municipalities.api import router as municipalities_router
-from rathaus.schoolroute.api import router as schoolroute_router
-from rathaus.trade.api import router as trade_router
+from rathaus.core.capability import contributions
 
 logger = logging.getLogger(__name__)
 
@@ -22,11 +19,9 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
 )
-api.add_router("", municipalities_router)
-api.add_router("", catalog_router)
-api.add_router("", schoolroute_router)
-api.add_router("", jobs_router)
-api.add_router("", trade_router)
+for contribution in contributions():
+    if contribution.capability.api_router:
+        api.add_router("", import_string(contribution.capability.api_router))
 
 
 @api.exception_handler(ValidationError)

@@ -4,34 +4,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from rathaus.catalog.selectors import service_list
+from rathaus.accounts.access import navigation_for, requires, staff_user
 from rathaus.core.forms import saved
 from rathaus.core.uploads import sniff_image
-from rathaus.municipalities.forms import AccessibilityFeedbackForm, DepartmentForm, MunicipalitySettingsForm
-from rathaus.municipalities.middleware import staff_role, staff_user
-from rathaus.municipalities.models import AccessibilityFeedback, Department
-from rathaus.municipalities.services import accessibility_feedback_submit, department_save, municipality_update
-
-# Services shown on a municipality's start page: the ones most people come for.
-TOP_SERVICE_KEYS = (
-    "99008001000000",  # Personalausweis
-    "99115005000000",  # Wohnsitz anmelden
-    "99050012104000",  # Gewerbeanmeldung
-    "99089017152000",  # Fundbüro
-    "99049001000000",  # Führungszeugnis
-    "99115003000000",  # Meldebescheinigung
-)
+from rathaus.municipalities.models import AccessibilityFeedback, Department, Municipality
+from rathaus.townhall.forms import AccessibilityFeedbackForm, DepartmentForm, MunicipalitySettingsForm
+from rathaus.townhall.services import accessibility_feedback_submit, department_save, municipality_update
 
 
-def municipality_home(request: HttpRequest, municipality_slug: str) -> HttpResponse:
-    municipality = request.municipality  # type: ignore[attr-defined]
-    services = service_list(municipality=municipality)
-    top = [s for s in services if s.leika_key in TOP_SERVICE_KEYS] or list(services[:6])
-    return render(
-        request,
-        "municipalities/home.html",
-        {"top_services": top[:6], "service_count": services.count(), "departments": Department.objects.all()},
-    )
+def home(request: HttpRequest) -> HttpResponse:
+    """The list of municipalities on this installation."""
+    return render(request, "core/home.html", {"municipalities": Municipality.objects.all()})
 
 
 def imprint(request: HttpRequest, municipality_slug: str) -> HttpResponse:
@@ -66,17 +49,18 @@ def backoffice_dashboard(request: HttpRequest, municipality_slug: str) -> HttpRe
         {
             "departments": Department.objects.all(),
             "feedback": AccessibilityFeedback.objects.all()[:20],
-            "services": service_list(municipality=request.municipality),  # type: ignore[attr-defined]
+            "navigation": navigation_for(request),
         },
     )
 
 
+@requires("townhall.feedback")
 def backoffice_feedback_detail(request: HttpRequest, municipality_slug: str, feedback_id: int) -> HttpResponse:
     feedback = get_object_or_404(AccessibilityFeedback, pk=feedback_id)
     return render(request, "municipalities/backoffice/feedback_detail.html", {"item": feedback})
 
 
-@staff_role("admin")
+@requires("townhall.settings")
 @require_http_methods(["GET", "POST"])
 def backoffice_settings(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     municipality = request.municipality  # type: ignore[attr-defined]
@@ -116,7 +100,7 @@ def logo(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     return response
 
 
-@staff_role("admin")
+@requires("townhall.departments")
 @require_http_methods(["GET", "POST"])
 def backoffice_department_edit(
     request: HttpRequest, municipality_slug: str, department_id: int | None = None

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError, ValidationError
 
-from rathaus.api.throttle import throttle, too_many
+from rathaus.core.throttle import throttle, too_many
 from rathaus.municipalities.models import Municipality
 from rathaus.trade import statistics
 from rathaus.trade.models import TradeOffice

@@ -14,9 +14,9 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from rathaus.accounts.access import staff_user
 from rathaus.cases.backoffice import case_for_staff, form_add_errors
 from rathaus.cases.services import case_transition
-from rathaus.municipalities.middleware import staff_user
 from rathaus.procedures.forms import postal_code_validator
 from rathaus.procedures.registry import get as procedure_class
 from rathaus.trade.forms import clean_wz_code

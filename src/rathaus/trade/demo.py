@@ -19,7 +19,7 @@ from rathaus.accounts.models import Membership, User
 from rathaus.cases.models import Case, Draft
 from rathaus.cases.services import case_submit, case_transition, draft_save_step, draft_start, procedure_for
 from rathaus.catalog.models import Service
-from rathaus.core.demo import DEMO_PASSWORD, DemoLogin, _demo_totp_secret, _ensure_totp, _person
+from rathaus.accounts.demo import DEMO_PASSWORD, DemoLogin, demo_person, demo_totp_ensure, demo_totp_secret
 from rathaus.municipalities.models import Department, Municipality
 from rathaus.trade.gewanzv import RECIPIENTS
 from rathaus.trade.models import Recipient
@@ -348,12 +348,12 @@ def _trade_clerk(municipality: Municipality) -> tuple[User, DemoLogin]:
         defaults={"name": "Ordnungsamt", "name_en": "Public order office"},
     )
     email = f"gewerbe.{municipality.slug}@rathaus.example"
-    user = _person(email=email, first_name="Dana", last_name=f"Gewerbe ({municipality.name})")
+    user = demo_person(email=email, first_name="Dana", last_name=f"Gewerbe ({municipality.name})")
     Membership.all_tenants.get_or_create(
         municipality=municipality, user=user, defaults={"role": Membership.Role.CLERK, "department": department}
     )
-    secret = _demo_totp_secret(municipality.slug, "gewerbe")
-    _ensure_totp(user, secret)
+    secret = demo_totp_secret(municipality.slug, "gewerbe")
+    demo_totp_ensure(user, secret)
     return user, DemoLogin(municipality.name, "Sachbearbeitung Gewerbe", email, DEMO_PASSWORD, secret)
 
 

@@ -2,7 +2,7 @@
 settings (fees, sender, recipients).
 
 The middleware lets only the municipality's staff with two-step login in; the settings are for its
-admins (`@staff_role("admin")`). Messages are shown to whoever may open their case: admins, clerks of
+admins (`@requires("trade.settings")`). Messages are shown to whoever may open their case: admins, clerks of
 the case's department and clerks of no department, as for the case file. A message holds personal
 data: opening one is recorded in the audit trail.
 """
@@ -25,10 +25,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from rathaus.accounts.access import requires, staff_user
 from rathaus.accounts.models import Membership
 from rathaus.cases.backoffice import PAGE_PARAM, page_number, query_with
 from rathaus.core.forms import saved
-from rathaus.municipalities.middleware import staff_role, staff_user
 from rathaus.municipalities.models import Municipality
 from rathaus.records.services import audit_record
 from rathaus.trade.gewanzv import FIELDS, RECIPIENTS, Label
@@ -81,6 +81,7 @@ class OutboxFilterForm(forms.Form):
         return condition
 
 
+@requires("trade.outbox")
 @require_safe
 def outbox_list(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     recipients = [(recipient.pk, recipient.name) for recipient in Recipient.objects.order_by("name")]
@@ -122,6 +123,7 @@ class CarriedField:
     label: Label
 
 
+@requires("trade.outbox")
 @require_safe
 def message_detail(request: HttpRequest, municipality_slug: str, message_id: int) -> HttpResponse:
     message = _message_for(request, message_id)
@@ -149,6 +151,7 @@ def message_detail(request: HttpRequest, municipality_slug: str, message_id: int
     )
 
 
+@requires("trade.outbox")
 @require_POST
 def message_retry_action(request: HttpRequest, municipality_slug: str, message_id: int) -> HttpResponse:
     message = _message_for(request, message_id)
@@ -253,7 +256,7 @@ class RecipientForm(forms.ModelForm[Recipient]):
         return data
 
 
-@staff_role("admin")
+@requires("trade.settings")
 @require_http_methods(["GET", "POST"])
 def trade_settings(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     office = trade_office_for(_municipality(request))
@@ -285,7 +288,7 @@ def trade_settings(request: HttpRequest, municipality_slug: str) -> HttpResponse
     )
 
 
-@staff_role("admin")
+@requires("trade.settings")
 @require_http_methods(["GET", "POST"])
 def recipient_edit(request: HttpRequest, municipality_slug: str, recipient_id: int | None = None) -> HttpResponse:
     municipality = _municipality(request)

@@ -22,8 +22,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 from django_stubs_ext import StrOrPromise
 
+from rathaus.accounts.access import requires, staff_user
 from rathaus.cases.backoffice import PAGE_PARAM, page_number, query_with
-from rathaus.municipalities.middleware import staff_user
 from rathaus.municipalities.models import Municipality
 from rathaus.procedures.base import Procedure
 from rathaus.records.services import audit_record
@@ -155,6 +155,7 @@ class RegisterRow:
     activity: wz.Activity | None
 
 
+@requires("trade.register")
 @require_safe
 def register_list(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     municipality: Municipality = request.municipality  # type: ignore[attr-defined]
@@ -183,6 +184,7 @@ class HistoryEntry:
     corrected: bool
 
 
+@requires("trade.register")
 @require_safe
 def business_detail(request: HttpRequest, municipality_slug: str, business_id: int) -> HttpResponse:
     municipality: Municipality = request.municipality  # type: ignore[attr-defined]
@@ -243,6 +245,7 @@ def _kind_names() -> dict[str, str]:
     return {"registrations": _("Anmeldungen"), "changes": _("Ummeldungen"), "deregistrations": _("Abmeldungen")}
 
 
+@requires("trade.statistics")
 @require_safe
 def statistics_page(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     municipality: Municipality = request.municipality  # type: ignore[attr-defined]

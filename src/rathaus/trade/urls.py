@@ -1,8 +1,8 @@
 """The trade office's pages: staff pages under /<slug>/verwaltung/gewerbe/, open data under /<slug>/gewerbe/."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-from rathaus.trade import correction_views, outbox_views, register_views
+from rathaus.trade import correction_views, outbox_views, register_views, views
 
 backoffice_patterns: list[URLPattern | URLResolver] = [
     *correction_views.patterns,
@@ -10,3 +10,7 @@ backoffice_patterns: list[URLPattern | URLResolver] = [
     *register_views.patterns,
 ]
 public_patterns: list[URLPattern | URLResolver] = [*register_views.public_patterns]
+
+site_patterns: list[URLPattern | URLResolver] = [
+    path("wz-vorschlaege/", views.wz_suggestions, name="wz_suggestions"),
+]

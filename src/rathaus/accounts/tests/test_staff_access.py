@@ -104,7 +104,7 @@ def test_an_admin_can_edit_and_save_a_service(client: Client, admin_of_soest: Us
     )
 
     assert response.status_code == 302, response.context["form"].errors if response.context else response
-    assert response["Location"] == BACKOFFICE
+    assert response["Location"] == BACKOFFICE + "leistungen/"  # back to the list of services
     soest_service.refresh_from_db()
     assert soest_service.name == "Personalausweis beantragen oder verlängern"
     assert soest_service.summary == "Neue Kurzbeschreibung."

@@ -11,7 +11,7 @@ from django_tasks_db.models import DBTaskResult
 
 from rathaus.accounts.models import User
 
-BROKEN = "rathaus.municipalities.tests.broken_mail.BrokenBackend"
+BROKEN = "rathaus.townhall.tests.broken_mail.BrokenBackend"
 LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
 SIGNUP = {"email": "neu@example.org", "password1": "Sehr-sicheres-Passwort-1", "password2": "Sehr-sicheres-Passwort-1"}
 

@@ -3,7 +3,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from rathaus.api.throttle import rate_limit
+from rathaus.core.throttle import rate_limit
 
 
 @pytest.mark.parametrize(

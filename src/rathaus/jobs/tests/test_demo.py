@@ -8,7 +8,7 @@ from pytest_django.fixtures import Settings
 from rathaus.accounts.models import User
 from rathaus.cases.models import Case, DocumentRequest
 from rathaus.cases.services import staff_role_for
-from rathaus.core.demo import demo_load
+from rathaus.site.demo import demo_load
 from rathaus.jobs.models import JobPosting
 from rathaus.jobs.procedure import PROCEDURE_KEY
 

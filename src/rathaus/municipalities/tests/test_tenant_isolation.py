@@ -18,15 +18,14 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from rathaus.accounts.models import Membership
-from rathaus.cases.models import Case, DocumentRequest, Draft, Message, Note
+from rathaus.cases.models import Case, Document, DocumentRequest, Draft, Message, Note
 from rathaus.cases.services import hash_token
 from rathaus.catalog.models import Service
 from rathaus.jobs.models import JobPosting
 from rathaus.jobs.tests.conftest import make_posting
 from rathaus.municipalities.models import AccessibilityFeedback, Department, Municipality
-from rathaus.municipalities.tenancy import NO_TENANT, tenant_context
+from rathaus.municipalities.tenancy import NO_TENANT, tenant_scope
 from rathaus.payments.models import Payment
-from rathaus.records.models import Document
 from rathaus.schoolroute.models import BatchRun, School
 from rathaus.testing import make_department, make_service, make_staff
 from rathaus.trade.tests.outbox_data import make_message, make_recipient
@@ -231,9 +230,9 @@ def test_manager_shows_only_the_active_municipality(soest: Municipality, lippsta
     make_service(soest, leika_key="99008001000000", name="Personalausweis Soest")
     make_service(lippstadt, leika_key="99008001000000", name="Personalausweis Lippstadt")
 
-    with tenant_context(lippstadt):
+    with tenant_scope(lippstadt):
         assert [s.name for s in Service.objects.all()] == ["Personalausweis Lippstadt"]
-    with tenant_context(NO_TENANT):
+    with tenant_scope(NO_TENANT):
         assert not Service.objects.exists()
     assert Service.objects.count() == 2  # outside a request: commands see every tenant
 

@@ -3,7 +3,7 @@ from typing import Any
 
 import pytest
 
-from rathaus.core.demo import demo_load
+from rathaus.site.demo import demo_load
 from rathaus.municipalities.models import Municipality
 from rathaus.routing import AddressIndex, Graph
 from rathaus.schoolroute.models import School

@@ -1,7 +1,7 @@
 import pytest
 from pytest_django.fixtures import Settings
 
-from rathaus.core.demo import demo_load
+from rathaus.site.demo import demo_load
 
 
 @pytest.fixture

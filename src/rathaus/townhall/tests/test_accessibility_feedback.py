@@ -32,7 +32,7 @@ def test_empty_report_shows_the_error_next_to_the_field_and_in_a_summary(soest: 
 
 
 def test_report_is_kept_when_the_mail_server_is_down(soest: Municipality, settings: Any) -> None:
-    settings.EMAIL_BACKEND = "rathaus.municipalities.tests.broken_mail.BrokenBackend"
+    settings.EMAIL_BACKEND = "rathaus.townhall.tests.broken_mail.BrokenBackend"
     response = Client().post("/soest/barrierefreiheit/", {"message": "Kontrast zu schwach"})
     assert response.status_code == 302
     assert AccessibilityFeedback.all_tenants.filter(message="Kontrast zu schwach").exists()

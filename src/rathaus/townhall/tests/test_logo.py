@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from rathaus.municipalities.models import Municipality
-from rathaus.municipalities.tests.test_backoffice_settings import _form
+from rathaus.townhall.tests.test_backoffice_settings import _form
 
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 

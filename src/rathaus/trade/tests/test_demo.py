@@ -7,7 +7,7 @@ import pytest
 
 from rathaus.cases.models import Case
 from rathaus.catalog.models import Service
-from rathaus.core.demo import demo_load
+from rathaus.site.demo import demo_load
 from rathaus.municipalities.models import Municipality
 from rathaus.trade.models import Business, OutboxMessage, Recipient, TradeOffice
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from rathaus.core.demo import demo_load
+from rathaus.site.demo import demo_load
 
 
 class Command(BaseCommand):

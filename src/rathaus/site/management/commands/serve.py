@@ -3,58 +3,17 @@
 import logging
 import subprocess
 import sys
-import threading
 from argparse import ArgumentParser
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connections
 from gunicorn.app.base import BaseApplication
 
+from rathaus.site.scheduler import Scheduler
+
 logger = logging.getLogger(__name__)
-
-RETENTION_INTERVAL = timedelta(days=1)
-# The trade office's outbox: messages whose next attempt has come are queued. The first retry of a
-# failed message is due after a minute; when nothing is due this is one indexed query.
-OUTBOX_INTERVAL = timedelta(minutes=1)
-
-
-def _retention_enqueue() -> None:
-    from rathaus.records.tasks import retention_run
-
-    try:
-        retention_run.enqueue()
-    except Exception:
-        logger.exception("Could not queue the retention run; trying again in %s.", RETENTION_INTERVAL)
-    finally:
-        # No connection stays open in this thread while gunicorn forks its workers.
-        connections.close_all()
-
-
-def _retention_schedule(stop: threading.Event) -> None:
-    """Queues the retention run every day while the server runs; the task worker does the work."""
-    while not stop.wait(RETENTION_INTERVAL.total_seconds()):
-        _retention_enqueue()
-
-
-def _outbox_deliver_due() -> None:
-    from rathaus.trade.outbox import deliver_due
-
-    try:
-        deliver_due()
-    except Exception:
-        logger.exception("Could not queue the due outbox messages; trying again in %s.", OUTBOX_INTERVAL)
-    finally:
-        connections.close_all()
-
-
-def _outbox_schedule(stop: threading.Event) -> None:
-    """Queues the outbox's due messages every minute while the server runs; the task worker sends them."""
-    while not stop.wait(OUTBOX_INTERVAL.total_seconds()):
-        _outbox_deliver_due()
 
 
 class _Server(BaseApplication):  # type: ignore[misc]
@@ -97,11 +56,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Rathaus serves on http://{host}:{port}/ (Ctrl+C stops it)")
         # One task worker beside the web server, so that mails go out on a single machine too.
         worker = None if no_worker else subprocess.Popen([sys.executable, "-m", "rathaus", "worker"])  # noqa: S603
-        # Retention once at start and then daily, so that a single machine needs no cron job.
-        _retention_enqueue()
-        stop_schedule = threading.Event()
-        threading.Thread(target=_retention_schedule, args=(stop_schedule,), name="retention", daemon=True).start()
-        threading.Thread(target=_outbox_schedule, args=(stop_schedule,), name="outbox", daemon=True).start()
+        # Every app's periodic jobs (retention, outbox, …), so that a single machine needs no cron job.
+        scheduler = Scheduler()
+        scheduler.run_pending()
+        scheduler.start()
         try:
             _Server(
                 {
@@ -115,7 +73,7 @@ class Command(BaseCommand):
                 }
             ).run()
         finally:
-            stop_schedule.set()
+            scheduler.stop()
             if worker is not None:
                 worker.terminate()
                 worker.wait(timeout=10)
