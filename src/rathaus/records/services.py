@@ -3,11 +3,12 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models, transaction
 from django.utils import timezone
 
-from rathaus.accounts.models import User
 from rathaus.municipalities.models import Municipality
+from rathaus.records.actions import action_check
 from rathaus.records.models import GENESIS_HASH, AuditEvent
 
 
@@ -31,13 +32,15 @@ def _digest(event: AuditEvent, ags: str) -> str:
 def audit_record(
     *,
     municipality: Municipality,
-    actor: User | None,
+    actor: AbstractBaseUser | None,
     action: str,
     obj: models.Model | None = None,
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Appends an entry to the municipality's audit chain. Call it inside the write's transaction,
-    so that the change and its record are stored together or not at all."""
+    so that the change and its record are stored together or not at all. `action` is a code of the
+    audit vocabulary (`records.actions`): an undeclared one raises `UnknownAuditAction`."""
+    action_check(action)
     with transaction.atomic():
         # Serialise writers per municipality: the row lock (PostgreSQL) or the immediate write
         # transaction (SQLite) keeps two entries from claiming the same place in the chain.

@@ -6,7 +6,9 @@ from django.core.management.base import CommandError
 from django.test import Client
 
 from rathaus.accounts.models import User
+from rathaus.core.capability import permissions
 from rathaus.municipalities.models import Municipality
+from rathaus.records.actions import UnknownAuditAction, vocabulary
 from rathaus.records.models import GENESIS_HASH, AppendOnlyError, AuditEvent
 from rathaus.records.services import audit_record, audit_verify
 from rathaus.testing import make_department, make_service
@@ -15,7 +17,7 @@ from rathaus.testing import make_department, make_service
 @pytest.fixture
 def chain(soest: Municipality, admin_of_soest: User) -> list[AuditEvent]:
     return [
-        audit_record(municipality=soest, actor=admin_of_soest, action=f"test.step{number}", data={"n": number})
+        audit_record(municipality=soest, actor=admin_of_soest, action="municipality.updated", data={"n": number})
         for number in range(1, 6)
     ]
 
@@ -30,7 +32,7 @@ def _verify() -> tuple[int, str]:
 
 
 def test_entries_are_numbered_and_chained_per_municipality(chain: list[AuditEvent], lippstadt: Municipality) -> None:
-    other = audit_record(municipality=lippstadt, actor=None, action="test.elsewhere")
+    other = audit_record(municipality=lippstadt, actor=None, action="municipality.updated")
     assert [event.sequence for event in chain] == [1, 2, 3, 4, 5]
     assert chain[0].previous_hash == GENESIS_HASH
     assert all(later.previous_hash == earlier.hash for earlier, later in zip(chain, chain[1:], strict=False))
@@ -42,7 +44,7 @@ def test_an_edited_row_is_found_and_named(chain: list[AuditEvent]) -> None:
     AuditEvent.all_tenants.filter(pk=chain[2].pk).update(data={"n": 99})
     code, output = _verify()
     assert code == 1
-    assert "Stadt Soest: entry #3: content changed since it was written (test.step3)" in output
+    assert "Stadt Soest: entry #3: content changed since it was written (municipality.updated)" in output
 
 
 def test_a_deleted_row_is_found(chain: list[AuditEvent]) -> None:
@@ -84,7 +86,7 @@ def test_a_recomputed_hash_still_breaks_the_next_link(chain: list[AuditEvent], s
 
 def test_entries_cannot_be_changed_or_deleted_through_the_model(chain: list[AuditEvent]) -> None:
     event = chain[0]
-    event.action = "test.forged"
+    event.action = "membership.granted"
     with pytest.raises(AppendOnlyError):
         event.save()
     with pytest.raises(AppendOnlyError):
@@ -134,9 +136,11 @@ def test_a_refused_write_leaves_no_entry(admin_client: Client, soest: Municipali
 def test_admin_sees_the_log_and_the_chain_status(admin_client: Client, chain: list[AuditEvent]) -> None:
     body = admin_client.get("/soest/verwaltung/protokoll/").content.decode()
     assert "Die Kette ist vollständig und unverändert." in body
-    assert "test.step5" in body
+    # Actions in words, not codes.
+    assert "Angaben der Kommune geändert" in body
+    assert "municipality.updated" not in body
 
-    AuditEvent.all_tenants.filter(pk=chain[3].pk).update(action="test.forged")
+    AuditEvent.all_tenants.filter(pk=chain[3].pk).update(action="membership.granted")
     body = admin_client.get("/soest/verwaltung/protokoll/").content.decode()
     assert "Die Kette ist bei Eintrag 4 unterbrochen." in body
 
@@ -156,3 +160,33 @@ def test_checking_only_the_newest_entries_leaves_older_ones_to_the_full_check(
 
     AuditEvent.all_tenants.filter(pk=chain[3].pk).update(data={"n": 99})
     assert [b.sequence for b in audit_verify(municipality=soest, newest=3)] == [4]
+
+
+def test_an_action_nobody_declared_is_refused_and_nothing_is_written(soest: Municipality) -> None:
+    with pytest.raises(UnknownAuditAction, match="case.vewed"):
+        audit_record(municipality=soest, actor=None, action="case.vewed")
+    assert not AuditEvent.all_tenants.exists()
+
+
+def test_every_action_the_code_writes_is_declared_with_words() -> None:
+    """Every string in the apps' code that looks like an action code of a declared family
+    ("case.…", "trade.…") is declared, with words of its own."""
+    import ast
+    import re
+    from pathlib import Path
+
+    families = {code.split(".")[0] for code in vocabulary()}
+    root = Path(__file__).resolve().parents[2]
+    written = set()
+    for path in root.rglob("*.py"):
+        if "tests" in path.parts or "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                match = re.fullmatch(r"([a-z_]+)\.([a-z_]+)", node.value)
+                if match and match.group(1) in families:
+                    written.add(node.value)
+    written -= set(permissions())  # "trade.register" names a permission, not an action
+    assert len(written) > 30
+    assert written <= set(vocabulary()), written - set(vocabulary())
+    assert all(str(label) and str(label) != code for code, label in vocabulary().items())
