@@ -1,0 +1,5 @@
+RUNS: list[str] = []
+
+
+def umbrellas_count() -> None:
+    RUNS.append("counted")
