@@ -32,13 +32,16 @@ run: install
 	$(BIN)/rathaus demo
 	$(BIN)/rathaus serve --host $(HOST) --port $(PORT)
 
+# The whole suite, in parallel on every core (pytest-xdist); PYTEST_ARGS adds options.
 test: install
 	scripts/ensure-chromium
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/lint-imports
+	$(BIN)/python scripts/app-cycles
 	$(BIN)/mypy
 
 format: install

@@ -14,6 +14,14 @@ from rathaus.testing import make_municipality, make_service, make_staff, make_us
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Tests hash passwords with MD5: PBKDF2 at full strength (a million rounds) costs about half a
+    second per test user and login, which is most of a slow suite and tests nothing of ours."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def tasks_run_at_once(settings: Any) -> None:
     """Background tasks run inside the test, as soon as they are enqueued."""

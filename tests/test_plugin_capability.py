@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_the_test_capability_plugs_in_without_platform_changes() -> None:
     environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.plugin.settings"}
     result = subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:xdist", "-p", "no:cacheprovider", "tests/plugin/checks.py"],
+        [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:cacheprovider", "tests/plugin/checks.py"],
         cwd=ROOT,
         env=environment,
         capture_output=True,
