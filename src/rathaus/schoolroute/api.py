@@ -4,25 +4,18 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from rathaus.api.throttle import throttle, too_many
+from rathaus.core.language import localized
 from rathaus.routing import AddressNotFound, AmbiguousAddress, GraphFileError, RoutingError
-from rathaus.schoolroute.eligibility import (
-    ENTITLEMENT_HEADLINE_DE,
-    ENTITLEMENT_HEADLINE_EN,
-    Entitlement,
-    Schulform,
-    entitlement_check,
-    nearest_school_check,
-)
-from rathaus.schoolroute.language import english, error_message
+from rathaus.schoolroute.eligibility import Entitlement, Schulform
 from rathaus.schoolroute.models import School, StreetNetwork
 from rathaus.schoolroute.selectors import (
     school_list,
-    school_route,
     street_network_addresses,
     street_network_get,
     street_network_graph,
     street_network_grounds,
 )
+from rathaus.schoolroute.verdict import school_route_check
 
 router = Router(tags=["schools"])
 
@@ -158,37 +151,39 @@ def get_school_route(request: HttpRequest, municipality_slug: str, query: Query[
             start = _front_door(network, str(query.street), str(query.housenumber), query.city or None)
         else:
             start = (float(query.lat), float(query.lon))  # type: ignore[arg-type]
-        graph = street_network_graph(network)
-        grounds = street_network_grounds(network)
-        result = school_route(graph=graph, school=school, start=start, grade=int(query.grade), grounds=grounds)  # type: ignore[arg-type]
+        verdict = school_route_check(
+            graph=street_network_graph(network),
+            grounds=street_network_grounds(network),
+            school=school,
+            start=start,
+            grade=int(query.grade),  # type: ignore[arg-type]
+            schools=school_list(municipality=municipality, schulform=school.schulform),
+        )
     except (AddressNotFound, AmbiguousAddress) as error:
-        return JsonResponse({"detail": error_message(error), "suggestions": error.suggestions}, status=422)  # type: ignore[return-value]
+        return JsonResponse({"detail": localized(error), "suggestions": error.suggestions}, status=422)  # type: ignore[return-value]
     except ValueError as error:  # the grade does not exist at this Schulform
-        raise HttpError(422, error_message(error)) from None
+        raise HttpError(422, str(error)) from None
     except GraphFileError as error:
-        raise HttpError(503, error_message(error)) from None
+        raise HttpError(503, localized(error)) from None
     except RoutingError as error:
-        raise HttpError(422, error_message(error)) from None
-    route, eligibility = result.route, result.eligibility
+        raise HttpError(422, localized(error)) from None
+    route, eligibility = verdict.route, verdict.eligibility
     nearest = None
-    check = None
-    if result.nearest is not None:
-        check = nearest_school_check(chosen_distance_m=route.length_m, nearest_distance_m=result.nearest.length_m)
+    if verdict.nearest is not None:
         nearest = {
-            "schulnummer": result.nearest.school.schulnummer,
-            "name": result.nearest.school.name,
-            "length_m": result.nearest.length_m,
-            "explanation": check.explanation_en if english() else check.explanation_de,
+            "schulnummer": verdict.nearest.school.schulnummer,
+            "name": verdict.nearest.school.name,
+            "length_m": verdict.nearest.length_m,
+            "explanation": verdict.nearest_explanation,
         }
-    entitlement = entitlement_check(eligibility, check)
     return {
         "length_m": route.length_m,
         "threshold_m": eligibility.threshold_m,
         "margin_m": eligibility.margin_m,
         "eligible": eligibility.eligible,
-        "entitlement": entitlement,
-        "headline": (ENTITLEMENT_HEADLINE_EN if english() else ENTITLEMENT_HEADLINE_DE)[entitlement],
-        "explanation": eligibility.explanation_en if english() else eligibility.explanation_de,
+        "entitlement": verdict.entitlement,
+        "headline": verdict.headline,
+        "explanation": verdict.explanation,
         "legal_basis": eligibility.legal_basis,
         "school": {"schulnummer": school.schulnummer, "name": school.name},
         "geometry": {"type": "LineString", "coordinates": [(lon, lat) for lat, lon in route.coordinates]},

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from rathaus.accounts.models import Membership
+from rathaus.core.language import localized
 from rathaus.municipalities.middleware import staff_user
 from rathaus.municipalities.models import Municipality
 from rathaus.records.services import audit_record
@@ -289,7 +290,7 @@ def eligibility_map(request: HttpRequest, municipality_slug: str, schulnummer: s
             graph = street_network_graph(network)
             distances = graph.distances_from((school.latitude, school.longitude))
         except (GraphFileError, RoutingError) as error:
-            context["error"] = error.german
+            context["error"] = localized(error)
         else:
             bands = edge_bands(graph, distances)
             context["bands"] = band_table(graph, bands)

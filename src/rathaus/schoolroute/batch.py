@@ -1,11 +1,15 @@
 """The batch check of a school roll: a CSV of pupils' addresses (or points) and grades in, the
-footpath to their school and the verdict (SchfkVO NRW) per row out.
+footpath to their school and the verdict per row out: the same `school_route_check` as on the
+parents' page, so the footpath rule (§ 5 (2) SchfkVO NRW) and the nearest-school rule (§ 9) both.
 
 - `roll_read(data)` checks and parses the uploaded bytes (type, encoding, delimiter, columns, size)
   and raises `RollFileError` for a file it cannot take at all; nothing is stored then.
 - `roll_check(...)` judges each row: a broken row (unknown school, bad grade, unknown address,
   point off the network, unparsable numbers) gets its reason, the good rows get their route.
-- `result_csv(...)` writes the result for Excel (`;`, UTF-8 with BOM).
+- `result_csv(...)` writes the result for Excel (`;`, UTF-8 with BOM): the input columns, then
+  `RESULT_COLUMNS`. "Anspruch" is ja/nein by both rules ("ja" also where § 9 caps the costs),
+  "Anspruch_Art" the API's entitlement code (paid, capped, nearer_school, not_paid), and
+  "Nähere_Schule"/"Nähere_Schule_m" name a nearer school of the same Schulform and its footpath.
 - `batch_run_start` stores a run and queues `batch_run_process` (django-tasks), which writes its
   progress to the run; `batch_runs_purge` deletes runs older than `RETENTION` (they hold pupils'
   addresses).
@@ -31,20 +35,20 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from rathaus.accounts.models import User
+from rathaus.core.language import localized
 from rathaus.core.uploads import EXECUTABLE_MAGICS, MARKUP_OPENINGS, MEGABYTE, OLE_MAGIC, ZIP_MAGICS, sniff_image
 from rathaus.municipalities.models import Municipality
 from rathaus.records.services import audit_record
 from rathaus.routing import AddressIndex, AddressNotFound, AmbiguousAddress, Graph, RoutingError, SchoolGrounds
-from rathaus.schoolroute.eligibility import eligibility_check
-from rathaus.schoolroute.language import english, error_message
+from rathaus.schoolroute.eligibility import Entitlement, school_level
 from rathaus.schoolroute.models import BatchRun, School
 from rathaus.schoolroute.selectors import (
-    route_to_school,
     street_network_addresses,
     street_network_get,
     street_network_graph,
     street_network_grounds,
 )
+from rathaus.schoolroute.verdict import school_route_check
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +76,17 @@ _HEADERS: Final[dict[str, tuple[str, ...]]] = {
     LAENGE: ("laenge", "laengengrad", "lon", "longitude"),
     KENNUNG: ("kennung", "id"),
 }
-RESULT_COLUMNS: Final = ("Entfernung_m", "Schwelle_m", "Anspruch", "Begründung", "Fehler")
+# New columns go at the end, so that spreadsheets reading the older ones by position still work.
+RESULT_COLUMNS: Final = (
+    "Entfernung_m",
+    "Schwelle_m",
+    "Anspruch",
+    "Begründung",
+    "Fehler",
+    "Anspruch_Art",
+    "Nähere_Schule",
+    "Nähere_Schule_m",
+)
 # Upper years of the G9 Gymnasium by their names: EF is grade 11, Q1 and Q2 are 12 and 13.
 _UPPER_YEARS: Final = {"ef": 11, "q1": 12, "q2": 13}
 _GRADE = re.compile(r"^(\d{1,2})\s*[a-z]?$")
@@ -107,10 +121,21 @@ class RowResult:
     values: list[str]
     distance_m: float | None = None
     threshold_m: int | None = None
-    eligible: bool | None = None
+    eligible: bool | None = None  # the footpath rule (§ 5 (2)) alone, as the API's `eligible`
+    entitlement: Entitlement | None = None  # both rules; None in runs stored before § 9 was applied
+    nearest_schulnummer: str = ""
+    nearest_name: str = ""
+    nearest_length_m: float | None = None
     reason: str = ""
     error: str = ""
     suggestions: list[str] = field(default_factory=list)
+
+    @property
+    def paid(self) -> bool | None:
+        """The answer of the "Anspruch" column; None for a broken row."""
+        if self.entitlement is not None:
+            return self.entitlement.paid
+        return self.eligible
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -118,6 +143,10 @@ class RowResult:
             "distance_m": self.distance_m,
             "threshold_m": self.threshold_m,
             "eligible": self.eligible,
+            "entitlement": self.entitlement,
+            "nearest_schulnummer": self.nearest_schulnummer,
+            "nearest_name": self.nearest_name,
+            "nearest_length_m": self.nearest_length_m,
             "reason": self.reason,
             "error": self.error,
         }
@@ -295,7 +324,7 @@ def _start(values: list[str], columns: Mapping[str, int], addresses: AddressInde
     try:
         address = addresses.lookup(street, number)
     except (AddressNotFound, AmbiguousAddress) as error:
-        raise _RowError(error_message(error), error.suggestions) from None
+        raise _RowError(localized(error), error.suggestions) from None
     return address.lat, address.lon
 
 
@@ -329,21 +358,30 @@ def _check_row(
     if grade is None:
         raise _RowError(_("„%(grade)s“ ist keine Klasse (z. B. 3, 5b, EF oder Q1).") % {"grade": grade_text})
     try:
-        eligibility_check(schulform=school.schulform, grade=grade, distance_m=0)
+        school_level(school.schulform, grade)
     except ValueError as error:
-        raise _RowError(error_message(error)) from None
+        raise _RowError(str(error)) from None
     if school.latitude is None or school.longitude is None:
         raise _RowError(_("Für die Schule %(name)s sind keine Koordinaten hinterlegt.") % {"name": school.name})
     start = _start(values, columns, addresses)
     try:
-        route = route_to_school(graph, school, start, grounds)
+        verdict = school_route_check(
+            graph=graph, grounds=grounds, school=school, start=start, grade=grade, schools=schools.values()
+        )
     except RoutingError as error:
-        raise _RowError(error_message(error)) from None
-    verdict = eligibility_check(schulform=school.schulform, grade=grade, distance_m=route.length_m)
-    result.distance_m = route.length_m
-    result.threshold_m = verdict.threshold_m
-    result.eligible = verdict.eligible
-    result.reason = verdict.explanation_en if english() else verdict.explanation_de
+        raise _RowError(localized(error)) from None
+    result.distance_m = verdict.route.length_m
+    result.threshold_m = verdict.eligibility.threshold_m
+    result.eligible = verdict.eligibility.eligible
+    result.entitlement = verdict.entitlement
+    if verdict.nearest is not None:
+        result.nearest_schulnummer = verdict.nearest.school.schulnummer
+        result.nearest_name = verdict.nearest.school.name
+        result.nearest_length_m = verdict.nearest.length_m
+    reasons = [verdict.headline, verdict.explanation]
+    if verdict.nearest is not None:
+        reasons.append(verdict.nearest_explanation)
+    result.reason = " ".join(reasons)
 
 
 def roll_check(
@@ -396,21 +434,26 @@ def _metres(value: float | None) -> str:
 
 def result_csv(*, header: list[str], results: Iterable[RowResult]) -> bytes:
     """The result for Excel: the input columns, then distance (one decimal, German comma),
-    threshold, ja/nein, the explanation and the row's error; `;`-separated, UTF-8 with BOM."""
+    threshold, ja/nein, the explanation, the row's error, the entitlement code and a nearer school
+    with its distance; `;`-separated, UTF-8 with BOM."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow([_safe_cell(name) for name in header] + list(RESULT_COLUMNS))
     for result in results:
         values = (result.values + [""] * len(header))[: len(header)]
-        verdict = "" if result.eligible is None else ("ja" if result.eligible else "nein")
+        paid = "" if result.paid is None else ("ja" if result.paid else "nein")
+        nearest = f"{result.nearest_schulnummer} {result.nearest_name}".strip()
         writer.writerow(
             [_safe_cell(value) for value in values]
             + [
                 _metres(result.distance_m),
                 "" if result.threshold_m is None else str(result.threshold_m),
-                verdict,
+                paid,
                 result.reason,
                 result.error,
+                "" if result.entitlement is None else result.entitlement.value,
+                _safe_cell(nearest),
+                _metres(result.nearest_length_m),
             ]
         )
     return ("\ufeff" + out.getvalue()).encode("utf-8")
@@ -481,7 +524,7 @@ def batch_run_process(run_id: int) -> str:
             logger.exception("Batch run %s failed", run.pk)
             run.status = BatchRun.Status.FAILED
             run.error = (
-                error.german
+                localized(error)
                 if isinstance(error, RoutingError)
                 else _("Interner Fehler: %(error)s") % {"error": type(error).__name__}
             )
@@ -521,6 +564,7 @@ def batch_run_results(run: BatchRun) -> list[RowResult]:
     roll = _roll_of(run)
     results = []
     for (line, values), stored in zip(roll.rows, run.results, strict=False):
+        entitlement = stored.get("entitlement")  # absent in runs stored before § 9 was applied
         results.append(
             RowResult(
                 line=line,
@@ -528,6 +572,10 @@ def batch_run_results(run: BatchRun) -> list[RowResult]:
                 distance_m=stored["distance_m"],
                 threshold_m=stored["threshold_m"],
                 eligible=stored["eligible"],
+                entitlement=None if entitlement is None else Entitlement(entitlement),
+                nearest_schulnummer=stored.get("nearest_schulnummer", ""),
+                nearest_name=stored.get("nearest_name", ""),
+                nearest_length_m=stored.get("nearest_length_m"),
                 reason=stored["reason"],
                 error=stored["error"],
             )

@@ -14,7 +14,8 @@ Sources (all NRW):
 Grades are counted as in NRW schools: 1–4 Primarstufe, 5–10 Sekundarstufe I, 11–13 the upper
 years. The Gymnasium is G9 again since 2019, so its EF is grade 11 and Q1/Q2 are grades 12–13.
 
-Everything here is pure Python; distances come from the router (§ 7), exceptions (§ 6) are
+Everything here is pure functions; only the messages go through Django's gettext (German
+source, English in the catalogue). Distances come from the router (§ 7), exceptions (§ 6) are
 decisions of a clerk that a result can carry but never computes.
 """
 
@@ -23,6 +24,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
+
+from django.utils.translation import gettext as _
+
+from rathaus.core.language import in_english
 
 LEGAL_BASIS: Final = "§ 97 SchulG NRW, § 5 Abs. 2 SchfkVO NRW"
 NEAREST_SCHOOL_LEGAL_BASIS: Final = "§ 9 SchfkVO NRW"
@@ -52,6 +57,16 @@ class SchoolLevel(StrEnum):
     SEKUNDARSTUFE_I = "Sekundarstufe I"
     SEKUNDARSTUFE_II = "Sekundarstufe II"
 
+    @property
+    def label(self) -> str:
+        """The level's name in the active language, as it reads after "für die" / "for the"."""
+        labels = {
+            SchoolLevel.PRIMARSTUFE: _("Primarstufe"),
+            SchoolLevel.SEKUNDARSTUFE_I: _("Sekundarstufe I"),
+            SchoolLevel.SEKUNDARSTUFE_II: _("Sekundarstufe II"),
+        }
+        return labels[self]
+
 
 # SchfkVO NRW § 5 (2): the one-way footpath must be MORE than this many metres.
 THRESHOLD_M: Final[dict[SchoolLevel, int]] = {
@@ -60,11 +75,11 @@ THRESHOLD_M: Final[dict[SchoolLevel, int]] = {
     SchoolLevel.SEKUNDARSTUFE_II: 5_000,
 }
 
-_LEVEL_EN: Final = {
-    SchoolLevel.PRIMARSTUFE: "primary level",
-    SchoolLevel.SEKUNDARSTUFE_I: "lower secondary level",
-    SchoolLevel.SEKUNDARSTUFE_II: "upper secondary level",
-}
+
+def exceeds(distance_m: float, threshold_m: float) -> bool:
+    """SchfkVO NRW § 5 (2): the footpath must be MORE than the threshold; exactly at it is not more."""
+    return distance_m > threshold_m
+
 
 _P, _S1, _S2 = SchoolLevel.PRIMARSTUFE, SchoolLevel.SEKUNDARSTUFE_I, SchoolLevel.SEKUNDARSTUFE_II
 _BY_GRADE_1_13: Final = {
@@ -106,24 +121,30 @@ class ExceptionReason(StrEnum):
     DANGEROUS_ROUTE = "dangerous_route"  # § 6 (1): route especially dangerous or unsuitable
     HEALTH = "health"  # § 6 (2): health reasons lasting more than 8 weeks, medical certificate
 
+    @property
+    def label(self) -> str:
+        labels = {
+            ExceptionReason.DANGEROUS_ROUTE: _("besonders gefährlicher Schulweg"),
+            ExceptionReason.HEALTH: _("gesundheitliche Gründe für mehr als 8 Wochen"),
+        }
+        return labels[self]
+
 
 def school_level(schulform: Schulform | str, grade: int) -> SchoolLevel:
     """The level (and so the threshold) for a pupil of this grade at this Schulform."""
     try:
         form = Schulform(schulform)
     except ValueError:
-        raise ValueError(f"Unbekannte Schulform {schulform!r} / unknown school type {schulform!r}") from None
+        raise ValueError(_("Unbekannte Schulform %(schulform)s") % {"schulform": repr(schulform)}) from None
     grades = _LEVELS[form]
     if not grades:
         raise ValueError(
-            f"Für die Schulform {form.value} gilt die Schülerfahrkostenverordnung nicht "
-            f"/ the school transport regulation does not cover {form.value}"
+            _("Für die Schulform %(schulform)s gilt die Schülerfahrkostenverordnung nicht") % {"schulform": form.value}
         )
     if grade not in grades:
-        first, last = min(grades), max(grades)
         raise ValueError(
-            f"Klasse {grade} gibt es an der Schulform {form.value} nicht (nur {first}–{last}) "
-            f"/ grade {grade} does not exist at {form.value} (only {first}–{last})"
+            _("Klasse %(grade)s gibt es an der Schulform %(schulform)s nicht (nur %(first)s–%(last)s)")
+            % {"grade": grade, "schulform": form.value, "first": min(grades), "last": max(grades)}
         )
     return grades[grade]
 
@@ -152,60 +173,69 @@ class Eligibility:
 
     @property
     def exceeds_threshold(self) -> bool:
-        return self.distance_m > self.threshold_m
+        return exceeds(self.distance_m, self.threshold_m)
 
     @property
-    def explanation_de(self) -> str:
-        distance = _format_m(self.distance_m)
-        threshold = f"{self.threshold_m / 1000:g} km".replace(".", ",")
-        margin = _format_m(abs(self.margin_m))
-        if self.exceeds_threshold:
-            text = (
-                f"Der Schulweg ist {distance} lang, {margin} mehr als die {threshold} für die {self.level.value}, "
+    def explanation(self) -> str:
+        """The verdict in words, in the active language."""
+        return footpath_explanation(
+            distance_m=self.distance_m,
+            threshold_m=self.threshold_m,
+            level=self.level,
+            exception=self.exception,
+            legal_basis=self.legal_basis,
+        )
+
+
+def footpath_explanation(
+    *,
+    distance_m: float,
+    threshold_m: int,
+    level: SchoolLevel,
+    exception: ExceptionReason | None = None,
+    legal_basis: str = LEGAL_BASIS,
+) -> str:
+    """The footpath rule's verdict in words, from its figures alone (so a filed verdict can be told again)."""
+    figures = {
+        "distance": _metres(distance_m),
+        "threshold": _kilometres(threshold_m),
+        "margin": _metres(abs(distance_m - threshold_m)),
+        "level": level.label,
+    }
+    if exceeds(distance_m, threshold_m):
+        sentences = [
+            _(
+                "Der Schulweg ist %(distance)s lang, %(margin)s mehr als die %(threshold)s für die %(level)s, "
                 "und damit lang genug für die Übernahme der Fahrkosten."
             )
-        else:
-            text = (
-                f"Der Schulweg ist {distance} lang und damit nicht länger als {threshold} für die "
-                f"{self.level.value} (es fehlen {margin}). Die Fahrkosten werden nicht übernommen."
+            % figures
+        ]
+    else:
+        sentences = [
+            _(
+                "Der Schulweg ist %(distance)s lang und damit nicht länger als %(threshold)s für die %(level)s "
+                "(es fehlen %(margin)s). Die Fahrkosten werden nicht übernommen."
             )
-            if self.exception is not None:
-                text += f" Ausnahme nach § 6 SchfkVO NRW anerkannt: {_EXCEPTION_DE[self.exception]}."
-        return f"{text} Rechtsgrundlage: {self.legal_basis}."
-
-    @property
-    def explanation_en(self) -> str:
-        distance = f"{self.distance_m:,.0f} m"
-        threshold = f"{self.threshold_m / 1000:g} km"
-        margin = f"{abs(self.margin_m):,.0f} m"
-        level = _LEVEL_EN[self.level]
-        if self.exceeds_threshold:
-            text = (
-                f"The way to school is {distance}, {margin} more than the {threshold} for the {level}, "
-                "long enough for transport costs to be paid."
+            % figures
+        ]
+        if exception is not None:
+            sentences.append(
+                _("Ausnahme nach § 6 SchfkVO NRW anerkannt: %(exception)s.") % {"exception": exception.label}
             )
-        else:
-            text = (
-                f"The way to school is {distance}, not more than the {threshold} for the {level} "
-                f"({margin} short). Transport costs are not paid."
-            )
-            if self.exception is not None:
-                text += f" Exception under § 6 SchfkVO NRW granted: {_EXCEPTION_EN[self.exception]}."
-        return f"{text} Legal basis: {self.legal_basis}."
+    sentences.append(_("Rechtsgrundlage: %(basis)s.") % {"basis": legal_basis})
+    return " ".join(sentences)
 
 
-_EXCEPTION_DE: Final = {
-    ExceptionReason.DANGEROUS_ROUTE: "besonders gefährlicher Schulweg",
-    ExceptionReason.HEALTH: "gesundheitliche Gründe für mehr als 8 Wochen",
-}
-_EXCEPTION_EN: Final = {
-    ExceptionReason.DANGEROUS_ROUTE: "especially dangerous route",
-    ExceptionReason.HEALTH: "health reasons lasting more than 8 weeks",
-}
+def _metres(metres: float) -> str:
+    """Whole metres with the language's thousands separator: "4.212 m", in English "4,212 m"."""
+    text = f"{metres:,.0f}"
+    return f"{text if in_english() else text.replace(',', '.')} m"
 
 
-def _format_m(metres: float) -> str:
-    return f"{metres:,.0f} m".replace(",", ".")
+def _kilometres(metres: int) -> str:
+    """A threshold in kilometres: "3,5 km", in English "3.5 km"."""
+    text = f"{metres / 1000:g}"
+    return f"{text if in_english() else text.replace('.', ',')} km"
 
 
 def eligibility_check(
@@ -217,7 +247,7 @@ def eligibility_check(
     in the explanation. Exactly at the threshold is not "more than" it: not eligible.
     """
     if distance_m < 0:
-        raise ValueError(f"Die Entfernung kann nicht negativ sein: {distance_m} / distance cannot be negative")
+        raise ValueError(_("Die Entfernung kann nicht negativ sein: %(distance)s") % {"distance": distance_m})
     level = school_level(schulform, grade)
     threshold = THRESHOLD_M[level]
     return Eligibility(
@@ -226,7 +256,7 @@ def eligibility_check(
         level=level,
         distance_m=distance_m,
         threshold_m=threshold,
-        eligible=distance_m > threshold or exception is not None,
+        eligible=exceeds(distance_m, threshold) or exception is not None,
         exception=exception,
     )
 
@@ -249,30 +279,24 @@ class NearestSchool:
         return self.nearer_school_exists
 
     @property
-    def explanation_de(self) -> str:
+    def explanation(self) -> str:
+        """The nearest-school rule in words, in the active language."""
         if not self.nearer_school_exists:
-            return "Die gewählte Schule ist die nächstgelegene ihrer Schulform."
-        return (
-            f"Eine Schule derselben Schulform ist näher ({_format_m(self.nearest_distance_m)} statt "
-            f"{_format_m(self.chosen_distance_m)}). Erstattet werden höchstens die Fahrkosten zur nächstgelegenen "
-            f"Schule ({self.legal_basis})."
-        )
-
-    @property
-    def explanation_en(self) -> str:
-        if not self.nearer_school_exists:
-            return "The chosen school is the nearest of its type."
-        return (
-            f"A school of the same type is nearer ({self.nearest_distance_m:,.0f} m instead of "
-            f"{self.chosen_distance_m:,.0f} m). At most the cost of travelling to the nearest school is paid "
-            f"({self.legal_basis})."
-        )
+            return _("Die gewählte Schule ist die nächstgelegene ihrer Schulform.")
+        return _(
+            "Eine Schule derselben Schulform ist näher (%(nearest)s statt %(chosen)s). Erstattet werden höchstens "
+            "die Fahrkosten zur nächstgelegenen Schule (%(basis)s)."
+        ) % {
+            "nearest": _metres(self.nearest_distance_m),
+            "chosen": _metres(self.chosen_distance_m),
+            "basis": self.legal_basis,
+        }
 
 
 def nearest_school_check(*, chosen_distance_m: float, nearest_distance_m: float) -> NearestSchool:
     """Compare the chosen school with the nearest school of the same Schulform (§ 9 SchfkVO NRW)."""
     if chosen_distance_m < 0 or nearest_distance_m < 0:
-        raise ValueError("Entfernungen können nicht negativ sein / distances cannot be negative")
+        raise ValueError(_("Entfernungen können nicht negativ sein"))
     return NearestSchool(chosen_distance_m=chosen_distance_m, nearest_distance_m=nearest_distance_m)
 
 
@@ -283,6 +307,37 @@ class Entitlement(StrEnum):
     CAPPED = "capped"  # paid, but only up to the costs of reaching the nearer school (itself beyond the threshold)
     NEARER_SCHOOL = "nearer_school"  # a nearer school is within walking distance: its costs, and so these, are nil
     NOT_PAID = "not_paid"  # the footpath is not long enough
+
+    @property
+    def paid(self) -> bool:
+        """Transport costs are paid, in full or up to those of the nearest school."""
+        return self in (Entitlement.PAID, Entitlement.CAPPED)
+
+    @property
+    def headline(self) -> str:
+        """The entitlement in one sentence, in the active language."""
+        headlines = {
+            Entitlement.PAID: _("Ja: Die Fahrkosten werden voraussichtlich übernommen."),
+            Entitlement.CAPPED: _(
+                "Ja, begrenzt: Übernommen werden höchstens die Fahrkosten zur nächstgelegenen Schule."
+            ),
+            Entitlement.NEARER_SCHOOL: _(
+                "Voraussichtlich nein: Eine nähere Schule derselben Schulform ist zu Fuß erreichbar."
+            ),
+            Entitlement.NOT_PAID: _("Nein: Der Schulweg ist zu kurz für die Übernahme der Fahrkosten."),
+        }
+        return headlines[self]
+
+    @property
+    def note(self) -> str:
+        """What parents can still do when a nearer school rules the costs out; empty otherwise."""
+        if self is not Entitlement.NEARER_SCHOOL:
+            return ""
+        return _(
+            "Zur nächstgelegenen Schule derselben Schulform ist der Fußweg nicht länger als die Grenze; dafür "
+            "entstehen keine Fahrkosten, und mehr wird nach § 9 SchfkVO NRW nicht erstattet. Hat die nähere Schule "
+            "Ihr Kind nicht aufnehmen können, gilt die gewählte Schule als nächstgelegene: Geben Sie das im Antrag an."
+        )
 
 
 def entitlement_check(eligibility: Eligibility, nearest: NearestSchool | None) -> Entitlement:
@@ -297,30 +352,6 @@ def entitlement_check(eligibility: Eligibility, nearest: NearestSchool | None) -
         return Entitlement.NOT_PAID
     if nearest is None or not nearest.nearer_school_exists:
         return Entitlement.PAID
-    if nearest.nearest_distance_m > eligibility.threshold_m:
+    if exceeds(nearest.nearest_distance_m, eligibility.threshold_m):
         return Entitlement.CAPPED
     return Entitlement.NEARER_SCHOOL
-
-
-ENTITLEMENT_HEADLINE_DE: Final = {
-    Entitlement.PAID: "Ja: Die Fahrkosten werden voraussichtlich übernommen.",
-    Entitlement.CAPPED: "Ja, begrenzt: Übernommen werden höchstens die Fahrkosten zur nächstgelegenen Schule.",
-    Entitlement.NEARER_SCHOOL: "Voraussichtlich nein: Eine nähere Schule derselben Schulform ist zu Fuß erreichbar.",
-    Entitlement.NOT_PAID: "Nein: Der Schulweg ist zu kurz für die Übernahme der Fahrkosten.",
-}
-ENTITLEMENT_HEADLINE_EN: Final = {
-    Entitlement.PAID: "Yes: the transport costs will probably be paid.",
-    Entitlement.CAPPED: "Yes, capped: at most the cost of travelling to the nearest school is paid.",
-    Entitlement.NEARER_SCHOOL: "Probably not: a nearer school of the same type is within walking distance.",
-    Entitlement.NOT_PAID: "No: the way to school is too short for the transport costs to be paid.",
-}
-NEARER_SCHOOL_NOTE_DE: Final = (
-    "Zur nächstgelegenen Schule derselben Schulform ist der Fußweg nicht länger als die Grenze; dafür entstehen "
-    "keine Fahrkosten, und mehr wird nach § 9 SchfkVO NRW nicht erstattet. Hat die nähere Schule Ihr Kind nicht "
-    "aufnehmen können, gilt die gewählte Schule als nächstgelegene: Geben Sie das im Antrag an."
-)
-NEARER_SCHOOL_NOTE_EN: Final = (
-    "The footpath to the nearest school of the same type is not longer than the threshold; it costs nothing, and "
-    "§ 9 SchfkVO NRW pays no more than that. If the nearer school could not admit your child, the chosen school "
-    "counts as the nearest: say so in the application."
-)

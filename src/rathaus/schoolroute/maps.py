@@ -23,8 +23,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.core.language import in_english
 from rathaus.routing import Graph, Route
-from rathaus.schoolroute.language import english
 
 # Metres per degree of latitude on a sphere of the mean earth radius; exact enough for a picture.
 _M_PER_DEGREE: Final = 6_371_008.8 * math.pi / 180
@@ -210,7 +210,7 @@ def network_svg(
 def metres(value: float) -> str:
     """Whole metres with the language's thousands separator: "2.134 m", in English "2,134 m"."""
     text = f"{value:,.0f}"
-    return f"{text if english() else text.replace(',', '.')} m"
+    return f"{text if in_english() else text.replace(',', '.')} m"
 
 
 def route_svg(

@@ -3,9 +3,10 @@ of the engine (§ 97 SchulG NRW, SchfkVO NRW).
 
 Parents start it from the school route page, which passes the school, the grade and the front door,
 or from the service page with nothing. Figures from the browser are never taken: the first step
-recomputes the footpath on the municipality's street network (§ 7 SchfkVO) and keeps the distance,
-the threshold, the verdict and the nearest-school note (§ 9) with the answers, so the review page,
-the receipt and the clerk's file show the same figures. A municipality without a street network
+measures the footpath on the municipality's street network with `school_route_check` (§§ 5, 7, 9
+SchfkVO), as the page does, and keeps its facts (distances, threshold, entitlement, the nearer
+school) with the answers; `RouteAnswers` reads them back and words them in the reader's language,
+so the review page, the receipt and the clerk's file show the same figures. A municipality without a street network
 still takes applications; the school authority then measures the route itself.
 
 The school authority (Schulträger) decides: the computed verdict is a hint, exceptions under § 6
@@ -15,6 +16,7 @@ The school authority (Schulträger) decides: the computed verdict is a hint, exc
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
@@ -24,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.core.language import localized
 from rathaus.procedures.base import (
     Answers,
     AttachmentRule,
@@ -40,24 +43,23 @@ from rathaus.procedures.forms import ApplicantContactForm
 from rathaus.procedures.registry import register
 from rathaus.routing import GraphFileError, RoutingError
 from rathaus.schoolroute.eligibility import (
-    ENTITLEMENT_HEADLINE_DE,
-    ENTITLEMENT_HEADLINE_EN,
     Entitlement,
     ExceptionReason,
-    entitlement_check,
-    nearest_school_check,
+    NearestSchool,
+    SchoolLevel,
+    exceeds,
+    footpath_explanation,
     school_level,
 )
-from rathaus.schoolroute.language import english, error_message
 from rathaus.schoolroute.maps import metres
-from rathaus.schoolroute.models import School
+from rathaus.schoolroute.models import School, StreetNetwork
 from rathaus.schoolroute.selectors import (
-    school_route,
     street_network_addresses,
     street_network_get,
     street_network_graph,
     street_network_grounds,
 )
+from rathaus.schoolroute.verdict import SchoolRouteVerdict, school_route_check
 
 if TYPE_CHECKING:
     from rathaus.cases.models import Case
@@ -86,22 +88,18 @@ COURTS: Final = {
 # the school authority re-checks entitlement every school year; afterwards DSGVO Art. 17 applies.
 RETENTION_PERIOD: Final = timedelta(days=6 * 366)
 
-# The answers the route step computes on the server; never read from the request.
+# The answers the route step computes on the server; never read from the request. Answers filed
+# before the texts were rendered at display time also hold "headline_de"/"_en",
+# "explanation_de"/"_en" and "nearest_note_de"/"_en"; `RouteAnswers` still reads them.
 COMPUTED: Final = (
     "length_m",
     "threshold_m",
     "level",
     "eligible",
-    "explanation_de",
-    "explanation_en",
     "nearest_schulnummer",
     "nearest_name",
     "nearest_length_m",
-    "nearest_note_de",
-    "nearest_note_en",
     "entitlement",
-    "headline_de",
-    "headline_en",
     "network",
 )
 
@@ -117,8 +115,9 @@ class CoordinateField(forms.FloatField):
 
 
 class RouteForm(forms.Form):
-    """School, grade and the front door; `clean` measures the footpath. The school choices and which
-    location fields exist are set by `SchoolTransport.form_for` for the municipality."""
+    """School, grade and the front door; `clean` checks them and has `school_route_check` judge the
+    footpath. The school choices and which location fields exist are set by `SchoolTransport.form_for`
+    for the municipality."""
 
     school = forms.ChoiceField(label=_("Schule"), help_text=_("Die Schule, die Ihr Kind besucht oder besuchen wird."))
     grade = forms.TypedChoiceField(
@@ -159,7 +158,7 @@ class RouteForm(forms.Form):
         try:
             school_level(school.schulform, grade)
         except ValueError as error:
-            self.add_error("grade", error_message(error))
+            self.add_error("grade", str(error))
             return cleaned
         cleaned.update(dict.fromkeys(COMPUTED))
         network = street_network_get(municipality=municipality)
@@ -171,52 +170,24 @@ class RouteForm(forms.Form):
         if start is None:
             return cleaned
         try:
-            result = school_route(
+            verdict = school_route_check(
                 graph=street_network_graph(network),
+                grounds=street_network_grounds(network),
                 school=school,
                 start=start,
                 grade=grade,
-                grounds=street_network_grounds(network),
+                schools=School.all_tenants.filter(municipality=municipality, schulform=school.schulform),
             )
         except GraphFileError as error:
-            self.add_error(None, error_message(error))
+            self.add_error(None, localized(error))
             return cleaned
         except RoutingError as error:
-            self.add_error("lat" if "lat" in self.fields else None, error_message(error))
+            self.add_error("lat" if "lat" in self.fields else None, localized(error))
             return cleaned
-        eligibility = result.eligibility
-        cleaned.update(
-            network=True,
-            lat=start[0],
-            lon=start[1],
-            length_m=round(result.route.length_m, 2),
-            threshold_m=eligibility.threshold_m,
-            level=eligibility.level.value,
-            eligible=eligibility.eligible,
-            explanation_de=eligibility.explanation_de,
-            explanation_en=eligibility.explanation_en,
-        )
-        note = None
-        if result.nearest is not None:
-            note = nearest_school_check(
-                chosen_distance_m=result.route.length_m, nearest_distance_m=result.nearest.length_m
-            )
-            cleaned.update(
-                nearest_schulnummer=result.nearest.school.schulnummer,
-                nearest_name=result.nearest.school.name,
-                nearest_length_m=round(result.nearest.length_m, 2),
-                nearest_note_de=note.explanation_de,
-                nearest_note_en=note.explanation_en,
-            )
-        entitlement = entitlement_check(eligibility, note)
-        cleaned.update(
-            entitlement=entitlement.value,
-            headline_de=ENTITLEMENT_HEADLINE_DE[entitlement],
-            headline_en=ENTITLEMENT_HEADLINE_EN[entitlement],
-        )
+        cleaned.update(network=True, lat=start[0], lon=start[1], **route_facts(verdict))
         return cleaned
 
-    def _start(self, network: Any) -> tuple[float, float] | None:
+    def _start(self, network: StreetNetwork) -> tuple[float, float] | None:
         """The front door: the address point when street and number are given, else the coordinates."""
         street = (self.cleaned_data.get("street") or "").strip()
         number = (self.cleaned_data.get("housenumber") or "").strip()
@@ -230,7 +201,7 @@ class RouteForm(forms.Form):
                     address = addresses.lookup(street, number)
                     return address.lat, address.lon
             except RoutingError as error:
-                self.add_error("street", error_message(error))
+                self.add_error("street", localized(error))
                 return None
         lat, lon = self.cleaned_data.get("lat"), self.cleaned_data.get("lon")
         if lat is None or lon is None:
@@ -241,6 +212,104 @@ class RouteForm(forms.Form):
                 self.add_error(missing, _("Bitte geben Sie die Lage der Haustür an (Breiten- und Längengrad)."))
             return None
         return float(lat), float(lon)
+
+
+def route_facts(verdict: SchoolRouteVerdict) -> dict[str, Any]:
+    """What the route step files of a verdict: its facts only, worded when read (`RouteAnswers`)."""
+    nearest = verdict.nearest
+    return {
+        "length_m": round(verdict.route.length_m, 2),
+        "threshold_m": verdict.eligibility.threshold_m,
+        "level": verdict.eligibility.level.value,
+        "eligible": verdict.eligibility.eligible,
+        "nearest_schulnummer": nearest.school.schulnummer if nearest else None,
+        "nearest_name": nearest.school.name if nearest else None,
+        "nearest_length_m": round(nearest.length_m, 2) if nearest else None,
+        "entitlement": verdict.entitlement.value,
+    }
+
+
+@dataclass(frozen=True)
+class _FiledText:
+    """A text that older route steps filed in both languages, as it was shown then."""
+
+    german: str
+    english: str
+
+
+# The texts older route steps filed as "<name>_de" and "<name>_en".
+_FILED_TEXTS: Final = ("headline", "explanation", "nearest_note")
+
+
+@dataclass(frozen=True)
+class RouteAnswers:
+    """The route step's filed answers, typed, and their verdict in the reader's language.
+
+    New answers hold the facts of `route_facts`; older ones also hold the texts in German and
+    English as they were shown when filed, and those are read as they stand.
+    """
+
+    length_m: float | None
+    threshold_m: int | None
+    level: SchoolLevel | None
+    nearest_name: str
+    nearest_length_m: float | None
+    entitlement: Entitlement | None
+    filed_texts: Mapping[str, _FiledText]
+
+    @classmethod
+    def of(cls, answers: Mapping[str, Any]) -> RouteAnswers:
+        level, entitlement = answers.get("level"), answers.get("entitlement")
+        threshold, nearest_length = answers.get("threshold_m"), answers.get("nearest_length_m")
+        return cls(
+            length_m=None if answers.get("length_m") is None else float(answers["length_m"]),
+            threshold_m=None if threshold is None else int(threshold),
+            level=SchoolLevel(level) if level else None,
+            nearest_name=answers.get("nearest_name") or "",
+            nearest_length_m=None if nearest_length is None else float(nearest_length),
+            entitlement=Entitlement(entitlement) if entitlement else None,
+            filed_texts={
+                name: _FiledText(str(answers[f"{name}_de"]), str(answers.get(f"{name}_en") or answers[f"{name}_de"]))
+                for name in _FILED_TEXTS
+                if answers.get(f"{name}_de")
+            },
+        )
+
+    @property
+    def exceeds_threshold(self) -> bool:
+        return self.length_m is not None and self.threshold_m is not None and exceeds(self.length_m, self.threshold_m)
+
+    def _filed(self, name: str) -> str | None:
+        filed = self.filed_texts.get(name)
+        return None if filed is None else localized(filed)
+
+    @property
+    def headline(self) -> str:
+        filed = self._filed("headline")
+        if filed is not None:
+            return filed
+        return self.entitlement.headline if self.entitlement is not None else ""
+
+    @property
+    def explanation(self) -> str:
+        filed = self._filed("explanation")
+        if filed is not None:
+            return filed
+        if self.length_m is None or self.threshold_m is None or self.level is None:
+            return ""
+        return footpath_explanation(distance_m=self.length_m, threshold_m=self.threshold_m, level=self.level)
+
+    @property
+    def nearest_note(self) -> str:
+        """The nearest-school rule (§ 9) in words; empty when no nearer school was found."""
+        if not self.nearest_name:
+            return ""
+        filed = self._filed("nearest_note")
+        if filed is not None:
+            return filed
+        if self.length_m is None or self.nearest_length_m is None:
+            return ""
+        return NearestSchool(chosen_distance_m=self.length_m, nearest_distance_m=self.nearest_length_m).explanation
 
 
 def school_years(today: date | None = None) -> list[tuple[str, str]]:
@@ -527,9 +596,10 @@ class SchoolTransport(Procedure):
         return sections
 
     def hints(self, case: Case) -> list[str]:
-        route = case.answers.get(ROUTE_STEP, {})
+        """The verdict `school_route_check` gave when the application was filed, for the clerk to check."""
+        route = RouteAnswers.of(case.answers.get(ROUTE_STEP, {}))
         hints: list[str] = []
-        length, threshold = route.get("length_m"), route.get("threshold_m")
+        length, threshold = route.length_m, route.threshold_m
         if length is None or threshold is None:
             hints.append(
                 gettext(
@@ -538,7 +608,9 @@ class SchoolTransport(Procedure):
                 )
             )
         else:
-            verdict = gettext("länger als die Grenze") if length > threshold else gettext("nicht länger als die Grenze")
+            verdict = (
+                gettext("länger als die Grenze") if route.exceeds_threshold else gettext("nicht länger als die Grenze")
+            )
             hints.append(
                 gettext("Schulweg %(length)s, Grenze %(threshold)s: %(verdict)s.")
                 % {"length": metres(length), "threshold": metres(threshold), "verdict": verdict}
@@ -551,9 +623,9 @@ class SchoolTransport(Procedure):
                     )
                     % {"margin": CLOSE_CALL_M}
                 )
-        if route.get("nearest_name"):
-            nearest = {"name": route["nearest_name"], "length": metres(route.get("nearest_length_m") or 0)}
-            if route.get("entitlement") == Entitlement.NEARER_SCHOOL:
+        if route.nearest_name:
+            nearest = {"name": route.nearest_name, "length": metres(route.nearest_length_m or 0)}
+            if route.entitlement is Entitlement.NEARER_SCHOOL:
                 hints.append(
                     gettext(
                         "Die nächstgelegene Schule derselben Schulform liegt innerhalb der Grenze (§ 9 SchfkVO NRW): "
@@ -618,10 +690,10 @@ def exception_label(reason: str) -> str:
     return str(labels.get(reason, "")) if reason else ""
 
 
-def route_lines(route: Mapping[str, Any]) -> list[tuple[str, str]]:
+def route_lines(answers: Mapping[str, Any]) -> list[tuple[str, str]]:
     """The measured route in words, for the review page, the receipt, the file and the notice."""
-    in_english = english()
-    if route.get("length_m") is None:
+    route = RouteAnswers.of(answers)
+    if route.length_m is None or route.threshold_m is None:
         return [
             (
                 gettext("Schulweg"),
@@ -630,31 +702,19 @@ def route_lines(route: Mapping[str, Any]) -> list[tuple[str, str]]:
             (gettext("Entscheidung"), gettext("Über den Antrag entscheidet der Schulträger.")),
         ]
     lines = [
-        (gettext("Länge des Schulwegs (kürzester Fußweg, § 7 SchfkVO NRW)"), metres(route["length_m"])),
+        (gettext("Länge des Schulwegs (kürzester Fußweg, § 7 SchfkVO NRW)"), metres(route.length_m)),
         (
             gettext("Grenze (§ 5 Abs. 2 SchfkVO NRW)"),
             gettext("mehr als %(threshold)s (%(level)s)")
-            % {"threshold": metres(route["threshold_m"]), "level": route.get("level", "")},
+            % {"threshold": metres(route.threshold_m), "level": route.level.value if route.level else ""},
         ),
         (
             gettext("Ergebnis der Berechnung"),
-            " ".join(
-                part
-                for part in (
-                    route.get("headline_en" if in_english else "headline_de", ""),
-                    route["explanation_en" if in_english else "explanation_de"],
-                )
-                if part
-            ),
+            " ".join(part for part in (route.headline, route.explanation) if part),
         ),
     ]
-    if route.get("nearest_name"):
-        lines.append(
-            (
-                gettext("Nächstgelegene Schule (§ 9 SchfkVO NRW)"),
-                route["nearest_note_en" if in_english else "nearest_note_de"],
-            )
-        )
+    if route.nearest_note:
+        lines.append((gettext("Nächstgelegene Schule (§ 9 SchfkVO NRW)"), route.nearest_note))
     lines.append(
         (
             gettext("Entscheidung"),

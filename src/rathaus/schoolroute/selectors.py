@@ -1,10 +1,11 @@
-"""Reads of the school route app: schools, the street network's graph and the school route."""
+"""Reads of the school route app: schools, the street network's files and the footpath to a school.
+
+The verdict on a footpath is `rathaus.schoolroute.verdict.school_route_check`."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TypeVar, cast
@@ -14,7 +15,6 @@ from django.db.models import QuerySet
 
 from rathaus.municipalities.models import Municipality
 from rathaus.routing import AddressIndex, Graph, Route, RoutingError, SchoolGrounds, grounds_load, school_destinations
-from rathaus.schoolroute.eligibility import Eligibility, eligibility_check
 from rathaus.schoolroute.models import School, StreetNetwork
 
 
@@ -64,19 +64,6 @@ def street_network_addresses(network: StreetNetwork) -> AddressIndex | None:
     return _load_once(network, network.address_file, AddressIndex.load)
 
 
-@dataclass(frozen=True)
-class NearestSchoolRoute:
-    school: School
-    length_m: float
-
-
-@dataclass(frozen=True)
-class SchoolRoute:
-    route: Route
-    eligibility: Eligibility
-    nearest: NearestSchoolRoute | None
-
-
 def street_network_grounds(network: StreetNetwork) -> list[SchoolGrounds]:
     """The school grounds with entrances of the network's OSM extract (empty if it has none)."""
     return _load_once(
@@ -110,40 +97,3 @@ def route_to_school(
         assert failure is not None  # noqa: S101 - there is always at least one destination
         raise failure
     return best
-
-
-def school_route(
-    *,
-    graph: Graph,
-    school: School,
-    start: tuple[float, float],
-    grade: int,
-    grounds: Sequence[SchoolGrounds] | None = None,
-) -> SchoolRoute:
-    """The footpath from `start` to the school (§ 7 SchfkVO), its verdict, and a nearer school of its type.
-
-    `grounds` default to those of the school's municipality's network. Raises ValueError if the
-    grade does not exist at the school and `RoutingError` if the start lies too far from the
-    network, no route connects it or the school has no coordinates.
-    """
-    eligibility_check(schulform=school.schulform, grade=grade, distance_m=0)  # grade check before routing
-    if grounds is None:
-        network = street_network_get(municipality=school.municipality)
-        grounds = street_network_grounds(network) if network is not None else []
-    route = route_to_school(graph, school, start, grounds)
-    eligibility = eligibility_check(schulform=school.schulform, grade=grade, distance_m=route.length_m)
-    nearest: NearestSchoolRoute | None = None
-    others = School.all_tenants.filter(
-        municipality_id=school.municipality_id,
-        schulform=school.schulform,
-        latitude__isnull=False,
-        longitude__isnull=False,
-    ).exclude(pk=school.pk)
-    for other in others.order_by("schulnummer"):
-        try:
-            length = route_to_school(graph, other, start, grounds).length_m
-        except RoutingError:
-            continue
-        if length < route.length_m and (nearest is None or length < nearest.length_m):
-            nearest = NearestSchoolRoute(other, length)
-    return SchoolRoute(route, eligibility, nearest)

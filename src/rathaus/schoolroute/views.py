@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from rathaus.core.language import localized
 from rathaus.procedures import registry
 from rathaus.routing import (
     AddressFileError,
@@ -31,29 +32,18 @@ from rathaus.routing import (
     RoutingError,
     SchoolGrounds,
 )
-from rathaus.schoolroute.eligibility import (
-    ENTITLEMENT_HEADLINE_DE,
-    ENTITLEMENT_HEADLINE_EN,
-    NEARER_SCHOOL_NOTE_DE,
-    NEARER_SCHOOL_NOTE_EN,
-    Entitlement,
-    ExceptionReason,
-    entitlement_check,
-    nearest_school_check,
-)
+from rathaus.schoolroute.eligibility import ExceptionReason
 from rathaus.schoolroute.forms import SchoolRouteForm
-from rathaus.schoolroute.language import english, error_message
 from rathaus.schoolroute.maps import MapView, Marker, metres, network_svg, route_svg
 from rathaus.schoolroute.models import School
 from rathaus.schoolroute.selectors import (
-    SchoolRoute,
     school_list,
-    school_route,
     street_network_addresses,
     street_network_get,
     street_network_graph,
     street_network_grounds,
 )
+from rathaus.schoolroute.verdict import SchoolRouteVerdict, school_route_check
 
 APPLICATION_PROCEDURE = "schuelerfahrkosten"
 # The map to click on has this many pixels across; a click (karte.x, karte.y) is read in them.
@@ -116,36 +106,40 @@ def _start(
         address = addresses.lookup(data["street"], data["housenumber"], city=data["place"] or None)
     except AddressNotFound as error:
         field = "housenumber" if error.street_known else "street"
-        form.add_error(field, error_message(error))
+        form.add_error(field, localized(error))
         return None, _suggestions(request, field, error.suggestions)
     except AmbiguousAddress as error:
-        form.add_error("place", error_message(error))
+        form.add_error("place", localized(error))
         return None, _suggestions(request, "place", error.suggestions)
     return (address.lat, address.lon), []
 
 
 def _route(
-    form: SchoolRouteForm, graph: Graph, grounds: list[SchoolGrounds], school: School, start: tuple[float, float]
-) -> SchoolRoute | None:
+    form: SchoolRouteForm,
+    graph: Graph,
+    grounds: list[SchoolGrounds],
+    school: School,
+    start: tuple[float, float],
+    schools: list[School],
+) -> SchoolRouteVerdict | None:
     try:
-        return school_route(graph=graph, school=school, start=start, grade=form.cleaned_data["grade"], grounds=grounds)
+        return school_route_check(
+            graph=graph, grounds=grounds, school=school, start=start, grade=form.cleaned_data["grade"], schools=schools
+        )
     except ValueError as error:  # the grade does not exist at this Schulform
-        form.add_error("grade", error_message(error))
+        form.add_error("grade", str(error))
     except PointTooFarError as error:
-        form.add_error("street" if form.by_address else "lat", error_message(error))
+        form.add_error("street" if form.by_address else "lat", localized(error))
     except RoutingError as error:
-        form.add_error(None, error_message(error))
+        form.add_error(None, localized(error))
     return None
 
 
 def _result(
-    result: SchoolRoute, graph: Graph, school: School, start: tuple[float, float], form: SchoolRouteForm
+    verdict: SchoolRouteVerdict, graph: Graph, start: tuple[float, float], form: SchoolRouteForm
 ) -> dict[str, Any]:
-    route, eligibility = result.route, result.eligibility
-    nearest_length = result.nearest.length_m if result.nearest else route.length_m
-    nearest = nearest_school_check(chosen_distance_m=route.length_m, nearest_distance_m=nearest_length)
-    entitlement = entitlement_check(eligibility, nearest)
-    in_english = english()
+    route, eligibility, school = verdict.route, verdict.eligibility, verdict.school
+    nearest_length = verdict.nearest_check.nearest_distance_m
     school_lat, school_lon = route.coordinates[-1]  # the route ends at the school's point
     svg = route_svg(graph, route, start=start, school_name=school.name)
     margin = eligibility.margin_m
@@ -156,19 +150,17 @@ def _result(
     return {
         "school": school,
         "eligibility": eligibility,
-        "entitlement": entitlement.value,
-        "paid": entitlement in (Entitlement.PAID, Entitlement.CAPPED),
-        "headline": (ENTITLEMENT_HEADLINE_EN if in_english else ENTITLEMENT_HEADLINE_DE)[entitlement],
-        "nearer_school_note": (NEARER_SCHOOL_NOTE_EN if in_english else NEARER_SCHOOL_NOTE_DE)
-        if entitlement is Entitlement.NEARER_SCHOOL
-        else "",
+        "entitlement": verdict.entitlement.value,
+        "paid": verdict.entitlement.paid,
+        "headline": verdict.headline,
+        "nearer_school_note": verdict.note,
         "length": metres(route.length_m),
         "threshold": metres(eligibility.threshold_m),
         "margin": ("+" if margin > 0 else "−" if margin < 0 else "") + metres(abs(margin)),
-        "explanation": eligibility.explanation_en if in_english else eligibility.explanation_de,
-        "nearest": result.nearest,
+        "explanation": verdict.explanation,
+        "nearest": verdict.nearest,
         "nearest_length": metres(nearest_length),
-        "nearest_explanation": nearest.explanation_en if in_english else nearest.explanation_de,
+        "nearest_explanation": verdict.nearest_explanation,
         "exceptions": list(ExceptionReason),
         "map": svg,
         # For the tile map's script (schoolmap.js), used only with a tile server.
@@ -199,7 +191,7 @@ def school_route_page(request: HttpRequest, municipality_slug: str) -> HttpRespo
         graph = street_network_graph(network)
         addresses = street_network_addresses(network)
     except (GraphFileError, AddressFileError) as error:
-        context["service_error"] = error_message(error)
+        context["service_error"] = localized(error)
         return render(request, "schoolroute/school_route.html", context, status=503)
     redirect = _click_redirect(request, graph)
     if redirect is not None:
@@ -210,9 +202,11 @@ def school_route_page(request: HttpRequest, municipality_slug: str) -> HttpRespo
     if bound and form.is_valid():
         school = next(school for school in schools if school.schulnummer == form.cleaned_data["school"])
         start, context["suggestions"] = _start(request, form, addresses)
-        result = None if start is None else _route(form, graph, street_network_grounds(network), school, start)
-        if result is not None and start is not None:
-            context["result"] = _result(result, graph, school, start, form)
+        verdict = (
+            None if start is None else _route(form, graph, street_network_grounds(network), school, start, schools)
+        )
+        if verdict is not None and start is not None:
+            context["result"] = _result(verdict, graph, start, form)
             context["application_url"] = reverse(
                 "application_start",
                 kwargs={"municipality_slug": municipality.slug, "procedure_key": APPLICATION_PROCEDURE},

@@ -102,7 +102,11 @@ def test_it_measures_each_row_like_the_router_and_judges_it(
     assert [row["Kennung"] for row in table] == ["A1", "A2", "A3", "A4"]
     assert table[0]["Entfernung_m"] == f"{results[0].distance_m:.1f}".replace(".", ",")
     assert table[0]["Schwelle_m"] == "2000"
-    assert table[0]["Anspruch"] == ("ja" if results[0].eligible else "nein")
+    # The footpath to the Michaelschule is long enough, but the Wartburgschule is nearer and within 2 km (§ 9).
+    assert results[0].eligible is True
+    assert table[0]["Anspruch"] == "nein"
+    assert table[0]["Anspruch_Art"] == "nearer_school"
+    assert table[0]["Nähere_Schule"] == f"{WARTBURGSCHULE} Wartburgschule"
     assert "Primarstufe" in table[0]["Begründung"]
 
 

@@ -7,8 +7,9 @@ import pytest
 from rathaus.municipalities.models import Municipality
 from rathaus.routing import Graph, read_school_grounds, school_destinations
 from rathaus.schoolroute.models import School
-from rathaus.schoolroute.selectors import school_route, street_network_get, street_network_grounds
+from rathaus.schoolroute.selectors import street_network_get, street_network_grounds
 from rathaus.schoolroute.services import street_network_import
+from rathaus.schoolroute.verdict import school_route_check
 
 pytestmark = pytest.mark.django_db
 
@@ -82,9 +83,10 @@ def test_the_route_ends_at_the_nearest_entrance(
     graph = Graph.from_osm(osm_file)
     network = street_network_get(municipality=school.municipality)
     assert network is not None
-    assert len(street_network_grounds(network)) == 1
+    grounds = street_network_grounds(network)
+    assert len(grounds) == 1
 
-    result = school_route(graph=graph, school=school, start=start, grade=1)
+    result = school_route_check(graph=graph, grounds=grounds, school=school, start=start, grade=1, schools=[school])
 
     assert result.route.length_m == pytest.approx(graph.route(start, door).length_m, abs=1e-9)
     assert result.route.coordinates[-1] == pytest.approx(door)
@@ -94,7 +96,7 @@ def test_the_route_ends_at_the_nearest_entrance(
 def test_without_grounds_the_route_ends_at_the_address_point(school: School, osm_file: Path) -> None:
     graph = Graph.from_osm(osm_file)
 
-    result = school_route(graph=graph, school=school, start=(51.0, 7.0), grade=1, grounds=[])
+    result = school_route_check(graph=graph, grounds=[], school=school, start=(51.0, 7.0), grade=1, schools=[school])
 
     assert result.route.length_m == pytest.approx(graph.route((51.0, 7.0), CENTRE).length_m, abs=1e-9)
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
 from pypdf import PdfReader
 
 from rathaus.accounts.models import User
@@ -17,7 +18,7 @@ from rathaus.municipalities.models import Municipality
 from rathaus.records.models import Document
 from rathaus.routing import Graph
 from rathaus.schoolroute.models import School
-from rathaus.schoolroute.procedure import SchoolTransport, school_years
+from rathaus.schoolroute.procedure import RouteAnswers, SchoolTransport, route_lines, school_years
 from rathaus.schoolroute.tests.conftest import (  # the demo fixtures and the HOME point
     HOME,
     MICHAELSCHULE,
@@ -135,8 +136,63 @@ def test_the_stored_distance_is_the_route_on_an_independent_graph(
     assert route["eligible"] is (expected.length_m > 2000)
     assert route["nearest_schulnummer"] == WARTBURGSCHULE
     assert route["nearest_length_m"] == pytest.approx(nearest.length_m, abs=0.01)
-    assert "§ 9 SchfkVO NRW" in route["nearest_note_de"]
-    assert "Primarstufe" in route["explanation_de"]
+    assert route["entitlement"] == "nearer_school"
+    with translation.override("de"):
+        filed = RouteAnswers.of(route)
+        assert "§ 9 SchfkVO NRW" in filed.nearest_note
+        assert "Primarstufe" in filed.explanation
+
+
+# A route step as filed: the facts of the verdict; the texts are worded when read.
+FILED_ROUTE = {
+    "school": MICHAELSCHULE,
+    "grade": 3,
+    "length_m": 2047.31,
+    "threshold_m": 2000,
+    "level": "Primarstufe",
+    "eligible": True,
+    "nearest_schulnummer": WARTBURGSCHULE,
+    "nearest_name": "Wartburgschule",
+    "nearest_length_m": 958.24,
+    "entitlement": "nearer_school",
+}
+
+
+def test_the_filed_verdict_is_worded_in_the_readers_language() -> None:
+    with translation.override("de"):
+        german = [value for _label, value in route_lines(FILED_ROUTE)]
+    with translation.override("en"):
+        english = [value for _label, value in route_lines(FILED_ROUTE)]
+
+    assert german[2].startswith("Voraussichtlich nein: Eine nähere Schule derselben Schulform ist zu Fuß erreichbar.")
+    assert "Der Schulweg ist 2.047 m lang, 47 m mehr als die 2 km für die Primarstufe" in german[2]
+    assert german[3].startswith("Eine Schule derselben Schulform ist näher (958 m statt 2.047 m).")
+    assert english[2].startswith("Probably not: a nearer school of the same type is within walking distance.")
+    assert "The way to school is 2,047 m, 47 m more than the 2 km for the primary level" in english[2]
+    assert english[3].startswith("A school of the same type is nearer (958 m instead of 2,047 m).")
+
+
+def test_an_application_filed_with_its_texts_in_both_languages_reads_them_as_filed() -> None:
+    filed = {
+        **FILED_ROUTE,
+        "headline_de": "Voraussichtlich nein (wie eingereicht).",
+        "headline_en": "Probably not (as filed).",
+        "explanation_de": "Erklärung wie eingereicht.",
+        "explanation_en": "Explanation as filed.",
+        "nearest_note_de": "Hinweis wie eingereicht.",
+        "nearest_note_en": "Note as filed.",
+    }
+
+    with translation.override("de"):
+        german = [value for _label, value in route_lines(filed)]
+    with translation.override("en"):
+        english = [value for _label, value in route_lines(filed)]
+
+    assert german[2:4] == [
+        "Voraussichtlich nein (wie eingereicht). Erklärung wie eingereicht.",
+        "Hinweis wie eingereicht.",
+    ]
+    assert english[2:4] == ["Probably not (as filed). Explanation as filed.", "Note as filed."]
 
 
 def test_tampered_figures_in_the_link_or_the_form_change_nothing(client: Client, demo: None, gievenbeck: Graph) -> None:
