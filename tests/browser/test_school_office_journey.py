@@ -28,6 +28,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCHOOL_OFFICE_CLERK_OF_MUENSTER = "schulamt.muenster@rathaus.example"
 GYMNASIUM = "167915"  # Freiherr-vom-Stein-Gymnasium
 THERESIENSCHULE = "119696"  # Grundschule, beyond 2 km from the third front door
+WARTBURGSCHULE = "119921"  # Grundschule, the nearest one to HOME
 MAP = "/muenster/verwaltung/schulweg/karte/"
 BATCH = "/muenster/verwaltung/schulweg/pruefung/"
 # Front doors in Gievenbeck: HOME (Am Küchenbusch) and two points on streets of the shipped network.
@@ -136,16 +137,28 @@ def test_the_clerk_reads_the_map_and_checks_a_school_roll(page: Page, demo: Grap
         "Anspruch",
         "Begründung",
         "Fehler",
+        "Anspruch_Art",
+        "Nähere_Schule",
+        "Nähere_Schule_m",
     ]
     assert [(row["Schulnummer"], row["Klasse"]) for row in rows] == [(number, grade) for number, grade, _ in ROLL]
     for row, (number, _grade, start), threshold in zip(rows[:3], ROLL[:3], ("2000", "3500", "2000"), strict=True):
         expected = footpath(demo, number, start)
         assert float(row["Entfernung_m"].replace(",", ".")) == pytest.approx(expected, abs=0.05)
         assert row["Schwelle_m"] == threshold
-        assert row["Anspruch"] == ("ja" if expected > int(threshold) else "nein")
-        assert row["Begründung"] and row["Fehler"] == ""
-    # Michaelschule 2,047 m and Theresienschule 2,126 m from their front doors; the Gymnasium 1,279 m.
-    assert [row["Anspruch"] for row in rows] == ["ja", "nein", "ja", ""]
+        assert ("lang genug für die Übernahme der Fahrkosten" in row["Begründung"]) is (expected > int(threshold))
+        assert row["Fehler"] == ""
+    # Michaelschule 2,047 m and Theresienschule 2,126 m from their front doors, both beyond 2 km; but a
+    # Grundschule is nearer to each and within 2 km (Wartburgschule 958 m, Michaelschule 571 m), so § 9
+    # SchfkVO NRW leaves nothing to pay, as the parents' page says. The Gymnasium is 1,279 m away.
+    assert [row["Anspruch"] for row in rows] == ["nein", "nein", "nein", ""]
+    assert [row["Anspruch_Art"] for row in rows] == ["nearer_school", "not_paid", "nearer_school", ""]
+    assert [row["Nähere_Schule"] for row in rows] == [
+        f"{WARTBURGSCHULE} Wartburgschule",
+        "",
+        f"{MICHAELSCHULE} Michaelschule",
+        "",
+    ]
     assert rows[3]["Entfernung_m"] == "" and "Fußweg" in rows[3]["Fehler"]
 
 
