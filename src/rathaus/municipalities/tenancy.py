@@ -1,13 +1,21 @@
-"""Tenant isolation: the one place that keeps each municipality's rows apart.
+"""Tenant isolation: the one place that keeps each municipality's rows apart. It fails closed.
 
-Every tenant-owned model inherits `TenantModel`. Its default manager filters by the
-municipality of the current request, which `TenantMiddleware` sets from the URL. A request
-for `/lippstadt/…` therefore cannot see a row of Soest, whatever a view asks for, and a
-request without a municipality in its URL sees no tenant rows at all.
+Every tenant-owned model inherits `TenantModel`. Its default manager `objects` answers only for
+the municipality in scope:
 
-Outside a request (management commands, the task worker, tests that call services directly)
-no tenant is active and the manager returns every row; such code names its municipality
-explicitly.
+- in a request, the municipality named in the URL (`accounts.access.TenantMiddleware` sets it);
+  a request whose URL names none sees no tenant rows at all;
+- in code that runs outside a request (tasks, commands, the demo), the municipality it names
+  with `with tenant_scope(municipality):`, or per query with `Model.objects.of(municipality)`,
+  which filters by that municipality and creates rows in it;
+- with nothing in scope, `objects` raises `TenantScopeError` instead of returning every
+  municipality's rows. A related manager (`case.documents`) still answers: its rows point at
+  one row, and `TenantModel.clean` keeps them in that row's municipality.
+
+Work that must see every municipality on purpose (the retention run, the outbox's due messages
+across towns, the demo loader, a person's memberships in several towns) uses the one named
+escape, `Model.all_tenants`. Each use outside tests and migrations is in `REVIEWED_ESCAPES`
+below, and `tests/test_tenant_escapes.py` fails when the code and the list disagree.
 """
 
 from __future__ import annotations
@@ -15,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -23,6 +31,10 @@ from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from rathaus.municipalities.models import Municipality
+
+
+class TenantScopeError(RuntimeError):
+    """A tenant model was queried with no municipality in scope."""
 
 
 class _NoTenant:
@@ -35,6 +47,10 @@ class _NoTenant:
 NO_TENANT: Final = _NoTenant()
 _current: ContextVar[Municipality | _NoTenant | None] = ContextVar("rathaus_tenant", default=None)
 
+# Files (under src/rathaus) that use the escape `all_tenants`, with how often and why. Keep it short:
+# code that works for one municipality names it with `tenant_scope` or `objects.of(...)`.
+REVIEWED_ESCAPES: Final[dict[str, tuple[int, str]]] = {}
+
 
 def current_municipality() -> Municipality | None:
     value = _current.get()
@@ -42,7 +58,7 @@ def current_municipality() -> Municipality | None:
 
 
 @contextmanager
-def tenant_scope(municipality: Municipality | _NoTenant | None) -> Iterator[None]:
+def tenant_scope(municipality: Municipality | _NoTenant) -> Iterator[None]:
     """Puts `municipality` in scope for the code inside (NO_TENANT: no tenant rows at all)."""
     token = _current.set(municipality)
     try:
@@ -58,17 +74,55 @@ def request_tenant_set(municipality: Municipality) -> None:
 
 
 _Row = TypeVar("_Row", bound=models.Model)
+_FAIL_CLOSED = False  # switched on once every caller names its municipality
+
+
+class TenantQuerySet(models.QuerySet[_Row]):
+    """Rows of one municipality: `create` (and so `get_or_create`) makes rows in it."""
+
+    _tenant_id: int | None = None
+
+    def _clone(self) -> TenantQuerySet[_Row]:
+        clone: TenantQuerySet[_Row] = super()._clone()  # type: ignore[assignment]
+        clone._tenant_id = self._tenant_id
+        return clone
+
+    def create(self, **kwargs: Any) -> _Row:
+        if self._tenant_id is not None and "municipality" not in kwargs:
+            kwargs.setdefault("municipality_id", self._tenant_id)
+        return super().create(**kwargs)
 
 
 class TenantManager(models.Manager[_Row]):
-    def get_queryset(self) -> models.QuerySet[_Row]:
-        queryset = super().get_queryset()
+    def _all(self) -> TenantQuerySet[_Row]:
+        return TenantQuerySet(self.model, using=self._db)
+
+    def get_queryset(self) -> TenantQuerySet[_Row]:
         tenant = _current.get()
+        if tenant is None and getattr(self, "instance", None) is not None:
+            # A related manager (`case.documents`): its rows are the ones pointing at one row, which
+            # `TenantModel.clean` keeps in that row's municipality. Django adds the filter.
+            return self._all()
+        if tenant is None and not _FAIL_CLOSED:
+            return self._all()
         if tenant is None:
-            return queryset
+            raise TenantScopeError(
+                f"{self.model.__name__}: no municipality is in scope. Outside a request, name it with "
+                "`tenant_scope(municipality)` or `objects.of(municipality)`; work across every "
+                "municipality uses `all_tenants` and is listed in municipalities/tenancy.py."
+            )
+        queryset = self._all()
         if isinstance(tenant, _NoTenant):
             return queryset.none()
+        queryset._tenant_id = tenant.pk
         return queryset.filter(municipality=tenant)
+
+    def of(self, municipality: Municipality | int) -> TenantQuerySet[_Row]:
+        """The rows of `municipality` (an instance or its id), whatever is in scope."""
+        municipality_id = municipality if isinstance(municipality, int) else municipality.pk
+        queryset = self._all().filter(municipality_id=municipality_id)
+        queryset._tenant_id = municipality_id
+        return queryset
 
 
 class TenantModel(models.Model):
@@ -77,7 +131,7 @@ class TenantModel(models.Model):
     municipality = models.ForeignKey("municipalities.Municipality", on_delete=models.CASCADE, related_name="+")
 
     objects = TenantManager()
-    # Only for code that must see every tenant on purpose (demo loader, statistics).
+    # The one escape, for code that must see every tenant on purpose (see REVIEWED_ESCAPES).
     all_tenants = models.Manager()  # noqa: DJ012 (kept next to the manager it bypasses)
 
     class Meta:
