@@ -6,8 +6,10 @@ the municipality in scope:
 - in a request, the municipality named in the URL (`accounts.access.TenantMiddleware` sets it);
   a request whose URL names none sees no tenant rows at all;
 - in code that runs outside a request (tasks, commands, the demo), the municipality it names
-  with `with tenant_scope(municipality):`, or per query with `Model.objects.of(municipality)`,
-  which filters by that municipality and creates rows in it;
+  with `with tenant_scope(municipality):`, or per query with `Model.objects.of(municipality)`
+  (or a query that names it, `objects.filter(municipality=…)`), which filters by that
+  municipality and creates rows in it; inside a request such a query still stays within the
+  request's municipality;
 - with nothing in scope, `objects` raises `TenantScopeError` instead of returning every
   municipality's rows. A related manager (`case.documents`) still answers: its rows point at
   one row, and `TenantModel.clean` keeps them in that row's municipality.
@@ -117,9 +119,37 @@ class TenantManager(models.Manager[_Row]):
         queryset._tenant_id = tenant.pk
         return queryset.filter(municipality=tenant)
 
+    def _scoped(self, kwargs: dict[str, Any]) -> TenantQuerySet[_Row]:
+        """With nothing in scope, a query that names its municipality (`filter(municipality=…)`)
+        is scoped by it; in a request it stays within the request's municipality as well."""
+        if _current.get() is None and getattr(self, "instance", None) is None:
+            named = kwargs.get("municipality", kwargs.get("municipality_id"))
+            if named is not None:
+                return self.of(named)
+        return self.get_queryset()
+
+    def filter(self, *args: Any, **kwargs: Any) -> TenantQuerySet[_Row]:
+        return self._scoped(kwargs).filter(*args, **kwargs)
+
+    def get(self, *args: Any, **kwargs: Any) -> _Row:
+        return self._scoped(kwargs).get(*args, **kwargs)
+
+    def create(self, **kwargs: Any) -> _Row:
+        return self._scoped(kwargs).create(**kwargs)
+
+    def get_or_create(self, defaults: Any = None, **kwargs: Any) -> tuple[_Row, bool]:
+        return self._scoped(kwargs).get_or_create(defaults=defaults, **kwargs)
+
+    def update_or_create(self, defaults: Any = None, create_defaults: Any = None, **kwargs: Any) -> tuple[_Row, bool]:
+        return self._scoped(kwargs).update_or_create(defaults=defaults, create_defaults=create_defaults, **kwargs)
+
     def of(self, municipality: Municipality | int) -> TenantQuerySet[_Row]:
-        """The rows of `municipality` (an instance or its id), whatever is in scope."""
+        """The rows of `municipality` (an instance or its id). Inside a request for another
+        municipality, or one that names none, there are none."""
         municipality_id = municipality if isinstance(municipality, int) else municipality.pk
+        tenant = _current.get()
+        if isinstance(tenant, _NoTenant) or (tenant is not None and tenant.pk != municipality_id):
+            return self._all().none()
         queryset = self._all().filter(municipality_id=municipality_id)
         queryset._tenant_id = municipality_id
         return queryset
