@@ -31,7 +31,7 @@ from rathaus.cases.backoffice_forms import (
     TransitionForm,
 )
 from rathaus.cases.forms import ClerkMessageForm
-from rathaus.cases.models import Case
+from rathaus.cases.models import Case, Document
 from rathaus.cases.queue import work_queue
 from rathaus.cases.services import (
     case_assign,
@@ -52,7 +52,7 @@ from rathaus.payments.models import Payment
 from rathaus.payments.services import payment_mark_paid_at_counter
 from rathaus.procedures import registry
 from rathaus.procedures.base import ADMIN, Transition
-from rathaus.records.models import AuditEvent, Document
+from rathaus.records.models import AuditEvent
 from rathaus.records.services import audit_record
 from rathaus.records.views import document_file_response
 

@@ -1,7 +1,7 @@
 """Cases (Vorgänge): what an application becomes once submitted, and everything around it.
 
-A case belongs to one municipality and one procedure. Its documents live in the electronic file
-(`records.Document`); every change is also written to the municipality's audit chain.
+A case belongs to one municipality and one procedure. Its documents (`Document`) make up its
+electronic file; every change is also written to the municipality's audit chain.
 """
 
 import uuid
@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from rathaus.municipalities.tenancy import TenantModel
+from rathaus.records.models import AppendOnlyError
 
 
 class Case(TenantModel):
@@ -183,6 +184,59 @@ class Message(TenantModel):
     class Meta:
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["case", "created_at"], name="message_case")]
+
+
+def _document_path(document: "Document", filename: str) -> str:
+    # A random name: the stored path reveals nothing and cannot be guessed.
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"akten/{document.municipality_id}/{uuid.uuid4().hex}.{extension}"
+
+
+class Document(TenantModel):
+    """A document of an electronic file (E-Akte). Documents never change: a correction is a new
+    version pointing at the one it replaces. Each carries its SHA-256, who stored it and when."""
+
+    class Kind(models.TextChoices):
+        ATTACHMENT = "attachment", _("Anlage")
+        RECEIPT = "receipt", _("Eingangsbestätigung")
+        NOTICE = "notice", _("Bescheid")
+        MESSAGE = "message", _("Anlage zu einer Nachricht")
+        INTERNAL = "internal", _("Interne Unterlage")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("Art"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("Titel"), max_length=200)
+    file = models.FileField(upload_to=_document_path)
+    original_name = models.CharField(_("Dateiname"), max_length=255)
+    content_type = models.CharField(max_length=80)
+    size = models.PositiveBigIntegerField(_("Größe"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    version = models.PositiveIntegerField(_("Version"), default=1)
+    previous = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next_version"
+    )
+    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments")
+    # Set for documents the applicant may see (their own uploads, receipts, notices, message attachments).
+    visible_to_applicant = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("Gespeichert am"))
+
+    class Meta:
+        # The model moved here from `records` (migrations records 0004, cases 0005); its table kept its name.
+        db_table = "records_document"
+        ordering = ["created_at", "pk"]
+        verbose_name = _("Dokument")
+        verbose_name_plural = _("Dokumente")
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.version})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("Documents cannot be changed; store a new version instead.")
+        super().save(*args, **kwargs)
 
 
 class Note(TenantModel):

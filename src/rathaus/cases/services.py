@@ -22,13 +22,22 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from rathaus.accounts.models import Membership, User
-from rathaus.cases.models import Case, CaseEvent, DocumentRequest, Draft, Message, Note, ReferenceCounter, Upload
+from rathaus.cases.models import (
+    Case,
+    CaseEvent,
+    Document,
+    DocumentRequest,
+    Draft,
+    Message,
+    Note,
+    ReferenceCounter,
+    Upload,
+)
 from rathaus.catalog.models import Service
 from rathaus.core.uploads import DocumentType, sha256_of, validate_document_upload
 from rathaus.municipalities.models import Department, Municipality
 from rathaus.procedures import registry
 from rathaus.procedures.base import ADMIN, Procedure, Step, Transition
-from rathaus.records.models import Document
 from rathaus.records.services import audit_record
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rathaus.cases.forms import ApplicantMessageForm, SubmitForm
-from rathaus.cases.models import Case, Draft
+from rathaus.cases.models import Case, Document, Draft
 from rathaus.cases.selectors import case_for_applicant, case_for_token, case_page_context, cases_of_user
 from rathaus.cases.services import (
     case_submit,
@@ -34,7 +34,6 @@ from rathaus.payments.providers import provider as payment_provider
 from rathaus.procedures import registry
 from rathaus.procedures.base import Procedure, Step
 from rathaus.procedures.fields import AttachmentField
-from rathaus.records.models import Document
 from rathaus.records.views import document_file_response
 
 SESSION_DRAFTS = "rathaus_drafts"

@@ -29,10 +29,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from rathaus.accounts.models import User
-from rathaus.cases.models import Case, CaseEvent, DocumentRequest, Message, Note
+from rathaus.cases.models import Case, CaseEvent, Document, DocumentRequest, Message, Note
 from rathaus.procedures import registry
 from rathaus.procedures.base import Procedure
-from rathaus.records.models import AuditEvent, Document
+from rathaus.records.models import AuditEvent
 from rathaus.records.services import audit_record
 
 XML_NAMESPACE = "urn:rathaus:akte:1"
@@ -43,6 +43,10 @@ HASH_RULE = (
     "{municipality: AGS, sequence, created_at, actor: actor_ref, action, object_type, object_id, data, "
     "previous_hash}; each entry's previous_hash is the hash of the entry before it in the municipality's chain."
 )
+
+# How the audit entries name a document: entries written before the model moved from `records` to
+# `cases` keep the old label, since it is part of their hash.
+DOCUMENT_TYPES = (Document._meta.label_lower, "records.document")
 
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
 
@@ -245,7 +249,7 @@ def _audit_slice(case: Case, documents: list[Document]) -> dict[str, Any]:
     about = (
         Q(object_type="cases.case", object_id=str(case.pk))
         | Q(data__case=case.reference)
-        | Q(object_type="records.document", object_id__in=[str(document.pk) for document in documents])
+        | Q(object_type__in=DOCUMENT_TYPES, object_id__in=[str(document.pk) for document in documents])
     )
     events = AuditEvent.all_tenants.filter(about, municipality=case.municipality).order_by("sequence")
     return {

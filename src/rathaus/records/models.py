@@ -5,7 +5,6 @@ it. Editing, deleting or reordering any row breaks the chain at that row, which
 `rathaus audit verify` finds (see `records.services.audit_verify`).
 """
 
-import uuid
 from typing import Any
 
 from django.conf import settings
@@ -19,7 +18,7 @@ GENESIS_HASH = "0" * 64
 
 
 class AppendOnlyError(Exception):
-    """Raised when code tries to change or delete an audit entry."""
+    """Raised when code tries to change or delete a row that is written once: an audit entry, a document."""
 
 
 class AuditEvent(TenantModel):
@@ -59,56 +58,3 @@ class AuditEvent(TenantModel):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Audit entries cannot be deleted.")
-
-
-def _document_path(document: "Document", filename: str) -> str:
-    # A random name: the stored path reveals nothing and cannot be guessed.
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"akten/{document.municipality_id}/{uuid.uuid4().hex}.{extension}"
-
-
-class Document(TenantModel):
-    """A document of an electronic file (E-Akte). Documents never change: a correction is a new
-    version pointing at the one it replaces. Each carries its SHA-256, who stored it and when."""
-
-    class Kind(models.TextChoices):
-        ATTACHMENT = "attachment", _("Anlage")
-        RECEIPT = "receipt", _("Eingangsbestätigung")
-        NOTICE = "notice", _("Bescheid")
-        MESSAGE = "message", _("Anlage zu einer Nachricht")
-        INTERNAL = "internal", _("Interne Unterlage")
-
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="documents")
-    kind = models.CharField(_("Art"), max_length=20, choices=Kind.choices)
-    title = models.CharField(_("Titel"), max_length=200)
-    file = models.FileField(upload_to=_document_path)
-    original_name = models.CharField(_("Dateiname"), max_length=255)
-    content_type = models.CharField(max_length=80)
-    size = models.PositiveBigIntegerField(_("Größe"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    version = models.PositiveIntegerField(_("Version"), default=1)
-    previous = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next_version"
-    )
-    message = models.ForeignKey(
-        "cases.Message", null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
-    )
-    # Set for documents the applicant may see (their own uploads, receipts, notices, message attachments).
-    visible_to_applicant = models.BooleanField(default=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(_("Gespeichert am"))
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        verbose_name = _("Dokument")
-        verbose_name_plural = _("Dokumente")
-
-    def __str__(self) -> str:
-        return f"{self.title} (v{self.version})"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("Documents cannot be changed; store a new version instead.")
-        super().save(*args, **kwargs)

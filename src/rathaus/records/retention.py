@@ -23,11 +23,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from rathaus.cases.models import Case, CaseEvent, DocumentRequest, Draft, Message, Note
+from rathaus.cases.models import Case, CaseEvent, Document, DocumentRequest, Draft, Message, Note
 from rathaus.cases.services import draft_discard, hash_token
 from rathaus.procedures import registry
 from rathaus.procedures.base import Procedure, Retention
-from rathaus.records.models import Document
 from rathaus.records.services import audit_record
 
 logger = logging.getLogger(__name__)

@@ -6,11 +6,11 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from rathaus.cases.models import Case
+from rathaus.cases.models import Case, Document
 from rathaus.cases.services import staff_role_for
 from rathaus.municipalities.middleware import staff_role, staff_user
 from rathaus.records.export import case_export
-from rathaus.records.models import AuditEvent, Document
+from rathaus.records.models import AuditEvent
 from rathaus.records.services import audit_verify
 
 PAGE_VERIFY_ENTRIES = 1000

@@ -11,14 +11,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from rathaus.accounts.models import Membership, User
-from rathaus.cases.models import Case, DocumentRequest, Message, Note
+from rathaus.cases.models import Case, Document, DocumentRequest, Message, Note
 from rathaus.cases.services import case_submit, message_to_applicant, note_add
 from rathaus.cases.tests.conftest import pdf_bytes, pdf_upload
 from rathaus.cases.tests.test_queue import make_case
 from rathaus.cases.tests.test_services import complete_draft, submitted_case
 from rathaus.municipalities.models import Department, Municipality
 from rathaus.payments.models import Payment
-from rathaus.records.models import AuditEvent, Document
+from rathaus.records.models import AuditEvent
 from rathaus.testing import make_department, make_staff
 
 pytestmark = pytest.mark.usefixtures("test_permit", "permit_office")

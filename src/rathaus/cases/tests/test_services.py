@@ -13,7 +13,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from rathaus.accounts.models import Membership, User
-from rathaus.cases.models import Case, CaseEvent, Draft, Message
+from rathaus.cases.models import Case, CaseEvent, Document, Draft, Message
 from rathaus.cases.services import (
     case_legal_hold,
     case_submit,
@@ -28,7 +28,7 @@ from rathaus.cases.services import (
 )
 from rathaus.cases.tests.conftest import pdf_upload
 from rathaus.municipalities.models import Department, Municipality
-from rathaus.records.models import AppendOnlyError, AuditEvent, Document
+from rathaus.records.models import AppendOnlyError, AuditEvent
 from rathaus.records.services import audit_verify
 from rathaus.testing import make_department, make_staff
 

@@ -8,10 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from rathaus.accounts.models import User
-from rathaus.cases.models import Case, Draft, Upload
+from rathaus.cases.models import Case, Document, Draft, Upload
 from rathaus.cases.tests.conftest import pdf_upload
 from rathaus.municipalities.models import Municipality
-from rathaus.records.models import Document
 from rathaus.testing import make_service
 
 pytestmark = pytest.mark.usefixtures("test_permit", "permit_office")

@@ -8,14 +8,13 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.test import Client
 
-from rathaus.cases.models import Case, Draft
+from rathaus.cases.models import Case, Document, Draft
 from rathaus.cases.services import case_submit, draft_save_step, draft_start
 from rathaus.cases.tests.conftest import pdf_upload
 from rathaus.jobs.models import JobPosting
 from rathaus.jobs.procedure import PROCEDURE_KEY, JobApplication
 from rathaus.jobs.tests.conftest import in_days, make_posting
 from rathaus.municipalities.models import Department, Municipality
-from rathaus.records.models import Document
 from rathaus.testing import make_department
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

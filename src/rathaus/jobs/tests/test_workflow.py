@@ -10,7 +10,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from rathaus.accounts.models import Membership, User
-from rathaus.cases.models import Case, Message
+from rathaus.cases.models import Case, Document, Message
 from rathaus.cases.services import case_submit, case_transition, document_request, message_from_applicant
 from rathaus.cases.tests.conftest import pdf_upload
 from rathaus.jobs.models import JobPosting
@@ -18,7 +18,6 @@ from rathaus.jobs.procedure import JobApplication
 from rathaus.jobs.tests.conftest import in_days
 from rathaus.jobs.tests.test_procedure import fill, start
 from rathaus.municipalities.models import Municipality
-from rathaus.records.models import Document
 from rathaus.testing import make_department, make_staff
 
 

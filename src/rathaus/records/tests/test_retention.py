@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from rathaus.accounts.models import Membership, User
-from rathaus.cases.models import Case, CaseEvent, Draft, Message, Note, Upload
+from rathaus.cases.models import Case, CaseEvent, Document, Draft, Message, Note, Upload
 from rathaus.cases.services import (
     case_legal_hold,
     case_submit,
@@ -30,7 +30,7 @@ from rathaus.cases.tests.conftest import pdf_upload
 from rathaus.municipalities.models import Department, Municipality
 from rathaus.procedures import registry
 from rathaus.procedures.base import Retention
-from rathaus.records.models import AuditEvent, Document
+from rathaus.records.models import AuditEvent
 from rathaus.records.retention import retention_apply
 from rathaus.records.services import audit_verify
 from rathaus.records.tasks import retention_run

@@ -12,10 +12,9 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from rathaus.accounts.models import User
-from rathaus.cases.models import Case, Draft
+from rathaus.cases.models import Case, Document, Draft
 from rathaus.cases.tests.conftest import pdf_upload
 from rathaus.municipalities.models import Municipality
-from rathaus.records.models import Document
 from rathaus.routing import Graph
 from rathaus.schoolroute.models import School
 from rathaus.schoolroute.procedure import RouteAnswers, SchoolTransport, route_lines, school_years

@@ -12,11 +12,11 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from rathaus.accounts.models import User
-from rathaus.cases.models import Case
+from rathaus.cases.models import Case, Document
 from rathaus.cases.services import case_transition, draft_start
 from rathaus.municipalities.models import Municipality
 from rathaus.procedures import registry
-from rathaus.records.models import AuditEvent, Document
+from rathaus.records.models import AuditEvent
 from rathaus.testing import make_department
 from rathaus.trade.forms import ActivityForm, BusinessForm, PermitsForm, PremisesForm, person_form
 from rathaus.trade.models import Business, BusinessNotice, OutboxMessage, Recipient, TradeOffice
