@@ -19,18 +19,19 @@ from rathaus.cases.backoffice import case_for_staff, form_add_errors
 from rathaus.cases.services import case_transition
 from rathaus.procedures.forms import postal_code_validator
 from rathaus.procedures.registry import get as procedure_class
+from rathaus.trade.answers import Activity, Premises, StepKey, TradeNoticeAnswers
 from rathaus.trade.forms import clean_wz_code
 from rathaus.trade.procedure import CONFIRMED, TradeNotice
 
 # The corrections a clerk may make, as (step, field) of the notice's answers.
 CORRECTABLE = {
-    "registered_name": ("betrieb", "registered_name"),
-    "trade_name": ("betrieb", "trade_name"),
-    "street": ("betriebsstaette", "street"),
-    "postal_code": ("betriebsstaette", "postal_code"),
-    "city": ("betriebsstaette", "city"),
-    "activity": ("taetigkeit", "activity"),
-    "wz_code": ("taetigkeit", "wz_code"),
+    "registered_name": (StepKey.BUSINESS, "registered_name"),
+    "trade_name": (StepKey.BUSINESS, "trade_name"),
+    "street": (StepKey.PREMISES, "street"),
+    "postal_code": (StepKey.PREMISES, "postal_code"),
+    "city": (StepKey.PREMISES, "city"),
+    "activity": (StepKey.ACTIVITY, "activity"),
+    "wz_code": (StepKey.ACTIVITY, "wz_code"),
 }
 
 
@@ -58,8 +59,20 @@ class CorrectionForm(forms.Form):
         return clean_wz_code(self.cleaned_data["wz_code"])
 
 
-def _initial(answers: dict[str, Any]) -> dict[str, Any]:
-    return {name: answers.get(step, {}).get(key, "") for name, (step, key) in CORRECTABLE.items()}
+def _initial(notice: TradeNoticeAnswers) -> dict[str, str]:
+    """The correctable answers as the notice gives them; a page it does not have (a GewA 3 names no
+    premises or activity) reads as empty and is never written."""
+    premises = notice.premises or Premises()
+    activity = notice.activity or Activity()
+    return {
+        "registered_name": notice.business.registered_name,
+        "trade_name": notice.business.trade_name,
+        "street": premises.address.street,
+        "postal_code": premises.address.postal_code,
+        "city": premises.address.city,
+        "activity": activity.activity,
+        "wz_code": activity.wz_code,
+    }
 
 
 def trade_correct(request: HttpRequest, municipality_slug: str, case_id: int) -> HttpResponse:
@@ -67,7 +80,7 @@ def trade_correct(request: HttpRequest, municipality_slug: str, case_id: int) ->
     procedure = procedure_class(case.procedure_key)(case.municipality)
     if not isinstance(procedure, TradeNotice) or case.status != CONFIRMED:
         raise Http404(_("Nur eine bescheinigte Gewerbeanzeige kann berichtigt werden."))
-    initial = _initial(case.answers)
+    initial = _initial(TradeNoticeAnswers.from_answers(case.answers))
     form = CorrectionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         changes: dict[str, dict[str, Any]] = {}

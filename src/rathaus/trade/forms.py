@@ -1,14 +1,15 @@
 """The pages of the trade notices GewA 1, 2 and 3. Every label carries the number of its field on the
 official form ("Feld 15"), so a clerk on the phone and a person with the paper form meet.
 
-Each page checks what a clerk would otherwise ask by phone: postal codes, register numbers with
-their court, plausible dates, the WZ code, a residence title for persons from outside the EU.
-Rules that need several pages are in `rathaus.trade.procedure`.
+Each page checks its input (postal codes, the spelling of register numbers, plausible dates, the WZ
+code) and asks the rules of `rathaus.trade.gewanzv` about the rest (a register entry by legal form,
+a late start, a residence title for persons from outside the EU), showing each problem at its
+field. The choices are the code lists of `rathaus.trade.codes`.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -21,16 +22,37 @@ from django.utils.translation import gettext_lazy as _
 
 from rathaus.procedures.fields import AttachmentField
 from rathaus.procedures.forms import postal_code_validator
-from rathaus.trade import wz
+from rathaus.trade import gewanzv, wz
+from rathaus.trade.answers import (
+    MAX_PERSONS,
+    Activity,
+    Business,
+    DeregistrationDetails,
+    Permits,
+    Person,
+    Premises,
+    RegistrationDetails,
+)
+from rathaus.trade.codes import (
+    BusinessKind,
+    ChangeKind,
+    CraftCard,
+    DeregistrationCause,
+    DeregistrationReason,
+    Establishment,
+    LegalForm,
+    NationalityGroup,
+    PermitRequired,
+    PersonRole,
+    RegistrationReason,
+    ResidenceTitle,
+    SelfEmployment,
+    Sex,
+)
+from rathaus.trade.gewanzv import Problem
 
 if TYPE_CHECKING:
-    from rathaus.trade.models import Business
-
-MAX_PERSONS = 10
-# A start more than this far back needs an explanation (late notice, GewO § 146 Abs. 2 Nr. 2).
-LATE_AFTER = timedelta(days=92)
-# A start further ahead than this is not a notice yet but a plan.
-EARLY_BEFORE = timedelta(days=366)
+    from rathaus.trade import models
 
 
 def _number(number: int, label: Any) -> str:
@@ -41,79 +63,29 @@ def _date_widget() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class LegalForm:
-    """Legal forms with the key XGewerbeanzeige uses (rechtsformSchluessel) and what they imply."""
+def _choose(label: Any) -> list[tuple[str, Any]]:
+    """The empty first option of a select."""
+    return [("", label)]
 
-    SOLE = "einzel"
-    MERCHANT = "ek"
-    GBR = "gbr"
-    OHG = "ohg"
-    KG = "kg"
-    GMBH_CO_KG = "gmbh_co_kg"
-    GMBH = "gmbh"
-    UG = "ug"
-    AG = "ag"
-    EG = "eg"
-    EV = "ev"
 
-    CHOICES = [
-        (SOLE, _("Einzelunternehmen (nicht im Handelsregister)")),
-        (MERCHANT, _("Eingetragener Kaufmann / eingetragene Kauffrau (e. K.)")),
-        (GBR, _("Gesellschaft bürgerlichen Rechts (GbR)")),
-        (OHG, _("Offene Handelsgesellschaft (OHG)")),
-        (KG, _("Kommanditgesellschaft (KG)")),
-        (GMBH_CO_KG, _("GmbH & Co. KG")),
-        (GMBH, _("Gesellschaft mit beschränkter Haftung (GmbH)")),
-        (UG, _("Unternehmergesellschaft (haftungsbeschränkt)")),
-        (AG, _("Aktiengesellschaft (AG)")),
-        (EG, _("Eingetragene Genossenschaft (eG)")),
-        (EV, _("Eingetragener Verein (e. V.)")),
-    ]
-    # Legal persons pay the higher fee and act through legal representatives (fields 10–11).
-    LEGAL_PERSONS = frozenset({GMBH, UG, AG, EG, EV})
-    # Partnerships: every partner is a trader and is named.
-    PARTNERSHIPS = frozenset({GBR, OHG, KG, GMBH_CO_KG})
-    # Entered in a register (Handels-, Genossenschafts-, Vereinsregister): fields 1 and 2 are required.
-    REGISTERED = frozenset({MERCHANT, OHG, KG, GMBH_CO_KG, GMBH, UG, AG, EG, EV})
-    # Since the MoPeG (1 Jan 2024) a GbR may be entered in the Gesellschaftsregister.
-    MAY_REGISTER = frozenset({GBR})
-    REGISTER_TYPES = {
-        MERCHANT: ("HRA",),
-        OHG: ("HRA",),
-        KG: ("HRA",),
-        GMBH_CO_KG: ("HRA",),
-        GMBH: ("HRB",),
-        UG: ("HRB",),
-        AG: ("HRB",),
-        EG: ("GnR",),
-        EV: ("VR",),
-        GBR: ("GsR",),
-    }
-    # rechtsformSchluessel as in the XGewerbeanzeige example (170 = e. K.); see xml.py.
-    XGEWERBE_KEYS = {
-        SOLE: "110",
-        MERCHANT: "170",
-        GBR: "210",
-        OHG: "220",
-        KG: "230",
-        GMBH_CO_KG: "240",
-        GMBH: "310",
-        UG: "311",
-        AG: "320",
-        EG: "330",
-        EV: "410",
-    }
-    MIN_PERSONS = {GBR: 2, OHG: 2, KG: 2}
+def _refuse(problem: Problem | None) -> None:
+    """Raises a rule's problem with one field's value, from that field's `clean_<name>`."""
+    if problem is not None:
+        raise ValidationError(problem.message, code=problem.code)
 
-    @classmethod
-    def label(cls, key: str) -> str:
-        return str(dict(cls.CHOICES).get(key, key))
+
+def _report(form: forms.Form, problems: list[Problem], refused: set[str]) -> None:
+    """Shows each of the rules' problems at its field. A field whose input was refused already
+    (`refused`, taken before the rules ran) is not judged again: the rule saw it as empty."""
+    for problem in problems:
+        if problem.field not in refused:
+            form.add_error(problem.field, ValidationError(problem.message, code=problem.code))
 
 
 class BusinessForm(forms.Form):
     """Fields 1, 2 and 10: who runs the business."""
 
-    legal_form = forms.ChoiceField(label=_("Rechtsform"), choices=LegalForm.CHOICES, widget=forms.RadioSelect)
+    legal_form = forms.ChoiceField(label=_("Rechtsform"), choices=LegalForm.choices, widget=forms.RadioSelect)
     registered_name = forms.CharField(
         label=_number(1, _("Im Register eingetragener Name mit Rechtsform")),
         max_length=200,
@@ -185,44 +157,7 @@ class BusinessForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        legal_form = data.get("legal_form")
-        if legal_form is None:
-            return data
-        registered = legal_form in LegalForm.REGISTERED
-        if registered:
-            for name, message in (
-                ("registered_name", _("Bitte geben Sie den Namen an, der im Register eingetragen ist.")),
-                ("register_court", _("Bitte geben Sie das Registergericht an.")),
-                ("register_number", _("Bitte geben Sie die Registernummer an.")),
-            ):
-                if not data.get(name) and name not in self.errors:
-                    self.add_error(name, message)
-        elif legal_form == LegalForm.SOLE and (data.get("register_number") or data.get("registered_name")):
-            self.add_error(
-                "legal_form",
-                _("Ein Einzelunternehmen steht nicht im Register. Eingetragen sind Sie „e. K.“."),
-            )
-        number = data.get("register_number", "")
-        expected = LegalForm.REGISTER_TYPES.get(legal_form, ())
-        if number and expected and number.split(" ")[0] not in expected:
-            self.add_error(
-                "register_number",
-                _("Für diese Rechtsform passt die Registerart %(expected)s, nicht %(given)s.")
-                % {"expected": " / ".join(expected), "given": number.split(" ")[0]},
-            )
-        if (data.get("register_number") and not data.get("register_court")) and "register_court" not in self.errors:
-            self.add_error("register_court", _("Zur Registernummer gehört das Registergericht."))
-        count = data.get("person_count")
-        if count is not None:
-            if legal_form in (LegalForm.SOLE, LegalForm.MERCHANT) and count != 1:
-                self.add_error("person_count", _("Ein Einzelunternehmen hat genau eine Inhaberin oder einen Inhaber."))
-            minimum = LegalForm.MIN_PERSONS.get(legal_form, 1)
-            if count < minimum:
-                self.add_error(
-                    "person_count",
-                    _("Eine %(form)s hat mindestens %(count)s Gesellschafter.")
-                    % {"form": LegalForm.label(legal_form), "count": minimum},
-                )
+        _report(self, gewanzv.business_problems(Business.from_step(data)), set(self.errors))
         return data
 
 
@@ -233,13 +168,7 @@ class PersonForm(forms.Form):
 
     role = forms.ChoiceField(
         label=_("Funktion"),
-        choices=[
-            ("inhaber", _("Inhaberin oder Inhaber")),
-            ("gesellschafter", _("Gesellschafterin oder Gesellschafter")),
-            ("geschaeftsfuehrer", _("Geschäftsführerin oder Geschäftsführer")),
-            ("vorstand", _("Vorstand")),
-            ("komplementaer", _("Persönlich haftende Gesellschafterin oder Gesellschafter")),
-        ],
+        choices=PersonRole.choices,
     )
     last_name = forms.CharField(label=_number(3, _("Familienname")), max_length=100)
     birth_name = forms.CharField(label=_("Geburtsname, falls anders"), max_length=100, required=False)
@@ -247,24 +176,14 @@ class PersonForm(forms.Form):
     doctor = forms.CharField(label=_("Doktorgrad"), max_length=20, required=False)
     sex = forms.ChoiceField(
         label=_number(5, _("Geschlecht")),
-        choices=[
-            ("", _("Bitte wählen")),
-            ("w", _("weiblich")),
-            ("m", _("männlich")),
-            ("d", _("divers")),
-            ("x", _("ohne Angabe")),
-        ],
+        choices=[*_choose(_("Bitte wählen")), *Sex.choices],
     )
     birth_date = forms.DateField(label=_number(6, _("Geburtsdatum")), widget=_date_widget())
     birth_place = forms.CharField(label=_number(6, _("Geburtsort")), max_length=80)
     birth_country = forms.CharField(label=_number(6, _("Geburtsland")), max_length=80, initial="Deutschland")
     nationality_group = forms.ChoiceField(
         label=_number(7, _("Staatsangehörigkeit")),
-        choices=[
-            ("de", _("deutsch")),
-            ("eu", _("eines anderen Staates der EU, des EWR oder der Schweiz")),
-            ("other", _("eines anderen Staates")),
-        ],
+        choices=NationalityGroup.choices,
         widget=forms.RadioSelect,
     )
     nationality = forms.CharField(
@@ -281,12 +200,7 @@ class PersonForm(forms.Form):
     residence_title = forms.ChoiceField(
         label=_number(30, _("Aufenthaltstitel")),
         required=False,
-        choices=[
-            ("", _("Bitte wählen")),
-            ("yes", _("liegt vor")),
-            ("applied", _("ist beantragt")),
-            ("no", _("liegt nicht vor")),
-        ],
+        choices=[*_choose(_("Bitte wählen")), *ResidenceTitle.choices],
         help_text=_("Nur für Staatsangehörige außerhalb von EU, EWR und Schweiz."),
     )
     residence_title_authority = forms.CharField(
@@ -298,7 +212,7 @@ class PersonForm(forms.Form):
     self_employment_allowed = forms.ChoiceField(
         label=_number(31, _("Ist eine selbständige Tätigkeit erlaubt?")),
         required=False,
-        choices=[("", _("Bitte wählen")), ("yes", _("Ja")), ("no", _("Nein")), ("conditions", _("Mit Auflagen"))],
+        choices=[*_choose(_("Bitte wählen")), *SelfEmployment.choices],
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -312,35 +226,16 @@ class PersonForm(forms.Form):
         today = timezone.localdate()
         if value > today:
             raise ValidationError(_("Das Geburtsdatum liegt in der Zukunft."), code="future")
-        # Minors need the family court's approval (BGB § 112); 14 is the floor for any sensible entry.
-        if value > today.replace(year=today.year - 14):
-            raise ValidationError(
-                _("Die Person wäre jünger als 14 Jahre. Bitte prüfen Sie das Geburtsdatum."), code="too_young"
-            )
+        _refuse(gewanzv.birth_date_problem(value, today=today))
         if value.year < today.year - 110:
             raise ValidationError(_("Bitte prüfen Sie das Geburtsjahr."), code="too_old")
         return value
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        group = data.get("nationality_group")
-        if group in ("eu", "other") and not data.get("nationality"):
-            self.add_error("nationality", _("Bitte nennen Sie die Staatsangehörigkeit."))
-        if group == "other":
-            if not data.get("residence_title"):
-                self.add_error(
-                    "residence_title",
-                    _("Bitte sagen Sie, ob ein Aufenthaltstitel vorliegt (Feld 30)."),
-                )
-            elif data["residence_title"] == "yes":
-                if not data.get("residence_title_authority"):
-                    self.add_error("residence_title_authority", _("Welche Behörde hat den Titel ausgestellt?"))
-                if not data.get("self_employment_allowed"):
-                    self.add_error(
-                        "self_employment_allowed",
-                        _("Bitte sagen Sie, ob der Titel eine selbständige Tätigkeit erlaubt (Feld 31)."),
-                    )
-        elif data.get("residence_title"):
+        person = Person.from_step(data)
+        _report(self, gewanzv.person_problems(person), set(self.errors))
+        if data.get("residence_title") and not gewanzv.residence_title_asked(person.nationality_group):
             # Not asked of EU citizens: drop what a changed answer left behind.
             for name in ("residence_title", "residence_title_authority", "self_employment_allowed"):
                 data[name] = ""
@@ -352,13 +247,7 @@ def person_form(index: int) -> type[PersonForm]:
     return type(f"PersonForm{index}", (PersonForm,), {"index": index})
 
 
-class AddressMixin:
-    @staticmethod
-    def _address(data: dict[str, Any], prefix: str) -> tuple[str, str, str]:
-        return (data.get(f"{prefix}street", ""), data.get(f"{prefix}postal_code", ""), data.get(f"{prefix}city", ""))
-
-
-class PremisesForm(AddressMixin, forms.Form):
+class PremisesForm(forms.Form):
     """Fields 12, 13, 14 and 20: where the business is run."""
 
     street = forms.CharField(label=_number(12, _("Betriebsstätte: Straße und Hausnummer")), max_length=120)
@@ -369,13 +258,9 @@ class PremisesForm(AddressMixin, forms.Form):
     website = forms.URLField(label=_number(12, _("Internetseite")), required=False, assume_scheme="https")
     establishment = forms.ChoiceField(
         label=_number(20, _("Die Anzeige betrifft")),
-        choices=[
-            ("haupt", _("eine Hauptniederlassung")),
-            ("zweig", _("eine Zweigniederlassung")),
-            ("zweigstelle", _("eine unselbständige Zweigstelle")),
-        ],
+        choices=Establishment.choices,
         widget=forms.RadioSelect,
-        initial="haupt",
+        initial=Establishment.MAIN,
     )
     head_street = forms.CharField(
         label=_number(13, _("Hauptniederlassung: Straße und Hausnummer")),
@@ -406,15 +291,7 @@ class PremisesForm(AddressMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("establishment") in ("zweig", "zweigstelle"):
-            for name in ("head_street", "head_postal_code", "head_city"):
-                if not data.get(name) and name not in self.errors:
-                    self.add_error(name, _("Bei einer Zweigniederlassung fehlt die Hauptniederlassung (Feld 13)."))
-        former = self._address(data, "former_")
-        if any(former) and not all(former):
-            for name, value in zip(("former_street", "former_postal_code", "former_city"), former, strict=True):
-                if not value and name not in self.errors:
-                    self.add_error(name, _("Bitte die frühere Anschrift vollständig angeben (Feld 14)."))
+        _report(self, gewanzv.premises_problems(Premises.from_step(data)), set(self.errors))
         return data
 
 
@@ -491,12 +368,7 @@ class ActivityForm(forms.Form):
     start_date = forms.DateField(label=_number(17, _("Beginn der Tätigkeit")), widget=_date_widget())
     kinds = forms.MultipleChoiceField(
         label=_number(18, _("Art des Betriebes")),
-        choices=[
-            ("industrie", _("Industrie")),
-            ("handwerk", _("Handwerk")),
-            ("handel", _("Handel")),
-            ("sonstiges", _("Sonstiges")),
-        ],
+        choices=BusinessKind.choices,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Bestimmt, ob die IHK oder die Handwerkskammer zuständig ist. Mehrfachnennung möglich."),
     )
@@ -525,27 +397,15 @@ class ActivityForm(forms.Form):
 
     def clean_start_date(self) -> date:
         value: date = self.cleaned_data["start_date"]
-        today = timezone.localdate()
-        if value > today + EARLY_BEFORE:
-            raise ValidationError(
-                _("Der Beginn liegt mehr als ein Jahr in der Zukunft. Bitte zeigen Sie das Gewerbe später an."),
-                code="too_early",
-            )
+        _refuse(gewanzv.start_date_problem(value, today=timezone.localdate()))
         if value.year < 1900:
             raise ValidationError(_("Bitte prüfen Sie das Jahr."), code="implausible")
         return value
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        start = data.get("start_date")
-        if start is not None and start < timezone.localdate() - LATE_AFTER and not data.get("late_reason", "").strip():
-            self.add_error(
-                "late_reason",
-                _(
-                    "Der Beginn liegt mehr als drei Monate zurück. Bitte erklären Sie kurz, warum Sie ihn erst "
-                    "jetzt anzeigen."
-                ),
-            )
+        problems = gewanzv.activity_problems(Activity.from_step(data), today=timezone.localdate())
+        _report(self, problems, set(self.errors))
         return data
 
 
@@ -563,14 +423,7 @@ class RegistrationReasonForm(forms.Form):
 
     reason = forms.ChoiceField(
         label=_number(23, _("Grund der Anmeldung")),
-        choices=[
-            ("neu", _("Neugründung")),
-            ("verlegung", _("Verlegung aus einem anderen Meldebezirk (Feld 25)")),
-            ("uebernahme", _("Übernahme durch Kauf, Pacht oder Erbfolge")),
-            ("rechtsform", _("Wechsel der Rechtsform")),
-            ("eintritt", _("Eintritt von Gesellschaftern")),
-            ("umwg", _("Gründung nach dem Umwandlungsgesetz")),
-        ],
+        choices=RegistrationReason.choices,
         widget=forms.RadioSelect,
     )
     former_municipality = forms.CharField(
@@ -589,11 +442,7 @@ class RegistrationReasonForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        reason = data.get("reason")
-        if reason == "verlegung" and not data.get("former_municipality"):
-            self.add_error("former_municipality", _("Von wo wird der Betrieb verlegt?"))
-        if reason in ("uebernahme", "rechtsform", "eintritt", "umwg") and not data.get("previous_operator"):
-            self.add_error("previous_operator", _("Bitte nennen Sie den bisherigen Inhaber oder die bisherige Firma."))
+        _report(self, gewanzv.registration_problems(RegistrationDetails.from_step(data)), set(self.errors))
         return data
 
 
@@ -602,7 +451,7 @@ class PermitsForm(forms.Form):
 
     permit_required = forms.ChoiceField(
         label=_number(27, _("Braucht die Tätigkeit eine Erlaubnis?")),
-        choices=[("no", _("Nein")), ("yes", _("Ja")), ("unsure", _("Weiß ich nicht"))],
+        choices=PermitRequired.choices,
         widget=forms.RadioSelect,
         help_text=_(
             "Zum Beispiel Makler und Bauträger (§ 34c GewO), Versicherungsvermittler (§ 34d), "
@@ -614,14 +463,9 @@ class PermitsForm(forms.Form):
     permit_authority = forms.CharField(label=_number(28, _("Erteilt von (Behörde)")), max_length=200, required=False)
     craft_card = forms.ChoiceField(
         label=_number(29, _("Handwerkskarte (Eintragung in die Handwerksrolle)")),
-        choices=[
-            ("not_needed", _("Kein Handwerk")),
-            ("yes", _("liegt vor")),
-            ("applied", _("ist beantragt")),
-            ("no", _("liegt nicht vor")),
-        ],
+        choices=CraftCard.choices,
         widget=forms.RadioSelect,
-        initial="not_needed",
+        initial=CraftCard.NOT_NEEDED,
     )
     craft_card_date = forms.DateField(label=_number(29, _("Ausgestellt am")), required=False, widget=_date_widget())
     craft_card_chamber = forms.CharField(
@@ -642,13 +486,7 @@ class PermitsForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("permit_required") == "yes" and not data.get("permit_kind"):
-            self.add_error("permit_kind", _("Welche Erlaubnis ist es (Feld 28)?"))
-        if data.get("craft_card") == "yes":
-            if not data.get("craft_card_chamber"):
-                self.add_error("craft_card_chamber", _("Welche Handwerkskammer hat die Karte ausgestellt?"))
-            if not data.get("craft_card_date"):
-                self.add_error("craft_card_date", _("Wann wurde die Handwerkskarte ausgestellt?"))
+        _report(self, gewanzv.permit_problems(Permits.from_step(data)), set(self.errors))
         for name in ("permit_date", "craft_card_date"):
             value = data.get(name)
             if value is not None and value > timezone.localdate():
@@ -668,15 +506,15 @@ class BusinessLookupForm(forms.Form):
         label=_("Postleitzahl der Betriebsstätte"), max_length=5, validators=[postal_code_validator]
     )
 
-    def business(self) -> Business | None:
-        from rathaus.trade.models import Business
+    def business(self) -> models.Business | None:
+        from rathaus.trade import models
 
         procedure = getattr(self, "procedure", None)
         if procedure is None:
             return None
         number = self.cleaned_data.get("number", "").strip().upper()
         return (
-            Business.all_tenants.filter(
+            models.Business.all_tenants.filter(
                 municipality=procedure.municipality,
                 number=number,
                 postal_code=self.cleaned_data.get("postal_code", ""),
@@ -714,26 +552,14 @@ class ChangeForm(forms.Form):
 
     changes = forms.MultipleChoiceField(
         label=_number(23, _("Was ändert sich?")),
-        choices=[
-            ("verlegung", _("Die Betriebsstätte zieht innerhalb des Ortes um")),
-            ("wechsel", _("Die Tätigkeit wechselt")),
-            ("ausdehnung", _("Die Tätigkeit wird ausgedehnt")),
-            ("einschraenkung", _("Die Tätigkeit wird eingeschränkt")),
-            ("personen", _("Vertretungsberechtigte Personen ändern sich")),
-        ],
+        choices=ChangeKind.choices,
         widget=forms.CheckboxSelectMultiple,
     )
     change_date = forms.DateField(label=_number(17, _("Datum der Änderung")), widget=_date_widget())
 
     def clean_change_date(self) -> date:
         value: date = self.cleaned_data["change_date"]
-        today = timezone.localdate()
-        if value > today + EARLY_BEFORE:
-            raise ValidationError(_("Die Änderung liegt mehr als ein Jahr in der Zukunft."), code="too_early")
-        if value < today - timedelta(days=3 * 365):
-            raise ValidationError(
-                _("Die Änderung liegt mehr als drei Jahre zurück. Bitte rufen Sie uns an."), code="too_late"
-            )
+        _refuse(gewanzv.change_date_problem(value, today=timezone.localdate()))
         return value
 
 
@@ -743,25 +569,13 @@ class DeregistrationForm(forms.Form):
     end_date = forms.DateField(label=_number(17, _("Datum der Betriebsaufgabe")), widget=_date_widget())
     reason = forms.ChoiceField(
         label=_number(24, _("Grund der Abmeldung")),
-        choices=[
-            ("aufgabe", _("Vollständige Aufgabe des Betriebes")),
-            ("verlegung", _("Verlegung in einen anderen Meldebezirk")),
-            ("uebergabe", _("Übergabe durch Verkauf, Verpachtung oder Erbfolge")),
-            ("rechtsform", _("Wechsel der Rechtsform")),
-            ("austritt", _("Austritt von Gesellschaftern")),
-        ],
+        choices=DeregistrationReason.choices,
         widget=forms.RadioSelect,
     )
     cause = forms.ChoiceField(
         label=_("Ursache der Aufgabe"),
         required=False,
-        choices=[
-            ("", _("Keine Angabe")),
-            ("wirtschaftlich", _("Wirtschaftliche Gründe")),
-            ("insolvenz", _("Insolvenzverfahren")),
-            ("alter", _("Alter oder Gesundheit")),
-            ("sonstiges", _("Sonstige Gründe")),
-        ],
+        choices=[*_choose(_("Keine Angabe")), *DeregistrationCause.choices],
         help_text=_("Freiwillig, nur für die Statistik."),
     )
     successor = forms.CharField(
@@ -773,15 +587,12 @@ class DeregistrationForm(forms.Form):
 
     def clean_end_date(self) -> date:
         value: date = self.cleaned_data["end_date"]
-        today = timezone.localdate()
-        if value > today + EARLY_BEFORE:
-            raise ValidationError(_("Das Datum liegt mehr als ein Jahr in der Zukunft."), code="too_early")
+        _refuse(gewanzv.end_date_problem(value, today=timezone.localdate()))
         if value.year < 1900:
             raise ValidationError(_("Bitte prüfen Sie das Jahr."), code="implausible")
         return value
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("reason") in ("uebergabe", "rechtsform", "verlegung") and not data.get("successor"):
-            self.add_error("successor", _("Bitte nennen Sie den Nachfolger oder den neuen Ort (Feld 26)."))
+        _report(self, gewanzv.deregistration_problems(DeregistrationDetails.from_step(data)), set(self.errors))
         return data

@@ -10,16 +10,52 @@ new numbering is confirmed, only `FIELDS` and `RECIPIENTS` change.
 
 A recipient gets a message containing only the fields its rule allows; a municipality may leave a
 recipient out when it waived the transmission (§ 3 Abs. 4 GewAnzV: "sofern … nicht verzichtet").
+
+The second half is what a notice must contain: which fields a legal form requires, when a start is
+late or too early, when a person needs a residence title. Each rule is a function of the typed
+answers (`rathaus.trade.answers`) that returns the `Problem`s it finds; the pages (`forms.py`) show
+them beside their fields, and `procedure.py` checks the rules across pages before submitting.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
+
+from rathaus.trade.answers import (
+    Activity,
+    Business,
+    DeregistrationDetails,
+    Permits,
+    Person,
+    Premises,
+    RegistrationDetails,
+    StepKey,
+    TradeNoticeAnswers,
+    person_step_key,
+)
+from rathaus.trade.codes import (
+    BRANCHES,
+    DEREGISTRATION_WITH_SUCCESSOR,
+    LEGAL_PERSONS,
+    LEGAL_REPRESENTATIVES,
+    REGISTER_TYPES,
+    REGISTERED,
+    REGISTRATION_WITH_PREDECESSOR,
+    CraftCard,
+    LegalForm,
+    NationalityGroup,
+    PermitRequired,
+    RegistrationReason,
+    ResidenceTitle,
+    legal_form_label,
+)
 
 Label = str | Promise
 
@@ -266,3 +302,290 @@ def wz_dotted(code: str) -> str:
     if len(digits) != 5 or not digits.isdigit():
         return code
     return f"{digits[:2]}.{digits[2:4]}.{digits[4]}"
+
+
+# What a notice must contain ------------------------------------------------------------------------
+
+# A start more than this far back needs an explanation (late notice, GewO § 146 Abs. 2 Nr. 2).
+# Exactly 92 days back is not more than it.
+LATE_AFTER = timedelta(days=92)
+# A start further ahead than this is not a notice yet but a plan (GewO § 14 Abs. 1: notice "gleichzeitig"
+# with the start); the same limit holds for a change and an end.
+EARLY_BEFORE = timedelta(days=366)
+# A change further back than this is not taken online: the office clarifies it by phone (its own practice).
+CHANGE_AT_MOST_BACK = timedelta(days=3 * 365)
+# Minors need the family court's approval (BGB § 112); 14 is the floor for any sensible entry.
+MIN_AGE = 14
+# Legal forms with exactly one owner: the sole trader and the e. K. (HGB § 1, § 18).
+SINGLE_OWNER = frozenset({LegalForm.SOLE, LegalForm.MERCHANT})
+# A partnership has at least two partners (BGB § 705, HGB § 105, § 161); a GmbH & Co. KG counts its
+# general partner, the GmbH, among them and is left to the clerk.
+MIN_PERSONS = {LegalForm.GBR: 2, LegalForm.OHG: 2, LegalForm.KG: 2}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An answer a rule refuses. `field` is the answer's name on its page, or, for a rule across pages,
+    the key of the page to go back to."""
+
+    field: str
+    message: StrOrPromise
+    code: str = "invalid"
+
+
+def _years_before(day: date, years: int) -> date:
+    """The same day `years` earlier; 29 February becomes the 28th in a common year."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def business_problems(business: Business) -> list[Problem]:
+    """Fields 1, 2 and 10 by legal form: a registered business gives its register entry, a sole trader
+    has none, the register type matches the legal form, and the number of persons fits it."""
+    legal_form = business.legal_form
+    if legal_form is None:
+        return []
+    problems: list[Problem] = []
+    if legal_form in REGISTERED:
+        for name, value, message in (
+            (
+                "registered_name",
+                business.registered_name,
+                _("Bitte geben Sie den Namen an, der im Register eingetragen ist."),
+            ),
+            ("register_court", business.register_court, _("Bitte geben Sie das Registergericht an.")),
+            ("register_number", business.register_number, _("Bitte geben Sie die Registernummer an.")),
+        ):
+            if not value:
+                problems.append(Problem(name, message, "required"))
+    elif legal_form == LegalForm.SOLE and (business.register_number or business.registered_name):
+        problems.append(
+            Problem(
+                "legal_form",
+                _("Ein Einzelunternehmen steht nicht im Register. Eingetragen sind Sie „e. K.“."),
+                "not_registered",
+            )
+        )
+    number = business.register_number
+    expected = REGISTER_TYPES.get(legal_form, ())
+    given = number.split(" ")[0]
+    if number and expected and given not in expected:
+        problems.append(
+            Problem(
+                "register_number",
+                _("Für diese Rechtsform passt die Registerart %(expected)s, nicht %(given)s.")
+                % {"expected": " / ".join(expected), "given": given},
+                "register_type",
+            )
+        )
+    # A registered business was already told above that the court is missing.
+    if number and not business.register_court and legal_form not in REGISTERED:
+        problems.append(Problem("register_court", _("Zur Registernummer gehört das Registergericht."), "required"))
+    count = business.person_count
+    if legal_form in SINGLE_OWNER and count != 1:
+        problems.append(
+            Problem("person_count", _("Ein Einzelunternehmen hat genau eine Inhaberin oder einen Inhaber."), "count")
+        )
+    minimum = MIN_PERSONS.get(legal_form, 1)
+    if count < minimum:
+        problems.append(
+            Problem(
+                "person_count",
+                _("Eine %(form)s hat mindestens %(count)s Gesellschafter.")
+                % {"form": legal_form_label(legal_form), "count": minimum},
+                "count",
+            )
+        )
+    return problems
+
+
+def start_date_problem(start: date, *, today: date) -> Problem | None:
+    """Field 17 of the GewA 1: a start more than a year ahead is refused."""
+    if start > today + EARLY_BEFORE:
+        return Problem(
+            "start_date",
+            _("Der Beginn liegt mehr als ein Jahr in der Zukunft. Bitte zeigen Sie das Gewerbe später an."),
+            "too_early",
+        )
+    return None
+
+
+def is_late(start: date, *, today: date) -> bool:
+    """Whether a start lies more than `LATE_AFTER` back (exactly at the limit is not late)."""
+    return start < today - LATE_AFTER
+
+
+def activity_problems(activity: Activity, *, today: date) -> list[Problem]:
+    """A late notice says why it comes only now."""
+    if (
+        activity.start_date is not None
+        and is_late(activity.start_date, today=today)
+        and not activity.late_reason.strip()
+    ):
+        return [
+            Problem(
+                "late_reason",
+                _(
+                    "Der Beginn liegt mehr als drei Monate zurück. Bitte erklären Sie kurz, warum Sie ihn erst "
+                    "jetzt anzeigen."
+                ),
+                "required",
+            )
+        ]
+    return []
+
+
+def birth_date_problem(birth_date: date, *, today: date) -> Problem | None:
+    """Field 6: a person younger than `MIN_AGE` is refused (exactly 14 today is old enough)."""
+    if birth_date > _years_before(today, MIN_AGE):
+        return Problem(
+            "birth_date",
+            _("Die Person wäre jünger als 14 Jahre. Bitte prüfen Sie das Geburtsdatum."),
+            "too_young",
+        )
+    return None
+
+
+def residence_title_asked(group: NationalityGroup | None) -> bool:
+    """Fields 30 and 31 concern only persons from outside the EU, the EEA and Switzerland: the others
+    may work self-employed without a title (FreizügG/EU § 2, AufenthG § 4a Abs. 1, § 21)."""
+    return group == NationalityGroup.OTHER
+
+
+def person_problems(person: Person) -> list[Problem]:
+    """Fields 7, 30 and 31: a foreign nationality is named, and a person from outside the EU says
+    whether a residence title exists and, if so, who issued it and whether it allows self-employment."""
+    problems: list[Problem] = []
+    group = person.nationality_group
+    if group in (NationalityGroup.EU, NationalityGroup.OTHER) and not person.nationality:
+        problems.append(Problem("nationality", _("Bitte nennen Sie die Staatsangehörigkeit."), "required"))
+    if not residence_title_asked(group):
+        return problems
+    if person.residence_title is None:
+        problems.append(
+            Problem("residence_title", _("Bitte sagen Sie, ob ein Aufenthaltstitel vorliegt (Feld 30)."), "required")
+        )
+    elif person.residence_title == ResidenceTitle.YES:
+        if not person.residence_title_authority:
+            problems.append(
+                Problem("residence_title_authority", _("Welche Behörde hat den Titel ausgestellt?"), "required")
+            )
+        if person.self_employment_allowed is None:
+            problems.append(
+                Problem(
+                    "self_employment_allowed",
+                    _("Bitte sagen Sie, ob der Titel eine selbständige Tätigkeit erlaubt (Feld 31)."),
+                    "required",
+                )
+            )
+    return problems
+
+
+def premises_problems(premises: Premises) -> list[Problem]:
+    """Fields 13 and 14: a branch names its main establishment, a former address is given whole."""
+    problems: list[Problem] = []
+    if premises.establishment in BRANCHES:
+        head = premises.head_office
+        for name, value in (
+            ("head_street", head.street),
+            ("head_postal_code", head.postal_code),
+            ("head_city", head.city),
+        ):
+            if not value:
+                problems.append(
+                    Problem(name, _("Bei einer Zweigniederlassung fehlt die Hauptniederlassung (Feld 13)."), "required")
+                )
+    former = premises.former
+    if former.given and not former.complete:
+        for name, value in (
+            ("former_street", former.street),
+            ("former_postal_code", former.postal_code),
+            ("former_city", former.city),
+        ):
+            if not value:
+                problems.append(
+                    Problem(name, _("Bitte die frühere Anschrift vollständig angeben (Feld 14)."), "required")
+                )
+    return problems
+
+
+def registration_problems(details: RegistrationDetails) -> list[Problem]:
+    """Fields 25 and 26 of the GewA 1: a relocation names where from, a takeover the former trader."""
+    problems: list[Problem] = []
+    if details.reason == RegistrationReason.RELOCATION and not details.former_municipality:
+        problems.append(Problem("former_municipality", _("Von wo wird der Betrieb verlegt?"), "required"))
+    if details.reason in REGISTRATION_WITH_PREDECESSOR and not details.previous_operator:
+        problems.append(
+            Problem(
+                "previous_operator", _("Bitte nennen Sie den bisherigen Inhaber oder die bisherige Firma."), "required"
+            )
+        )
+    return problems
+
+
+def permit_problems(permits: Permits) -> list[Problem]:
+    """Fields 28 and 29: a permit is named, a Handwerkskarte that exists gives its chamber and date."""
+    problems: list[Problem] = []
+    if permits.permit_required == PermitRequired.YES and not permits.permit_kind:
+        problems.append(Problem("permit_kind", _("Welche Erlaubnis ist es (Feld 28)?"), "required"))
+    if permits.craft_card == CraftCard.YES:
+        if not permits.craft_card_chamber:
+            problems.append(
+                Problem("craft_card_chamber", _("Welche Handwerkskammer hat die Karte ausgestellt?"), "required")
+            )
+        if permits.craft_card_date is None:
+            problems.append(Problem("craft_card_date", _("Wann wurde die Handwerkskarte ausgestellt?"), "required"))
+    return problems
+
+
+def change_date_problem(change_date: date, *, today: date) -> Problem | None:
+    """Field 17 of the GewA 2: at most a year ahead and at most three years back."""
+    if change_date > today + EARLY_BEFORE:
+        return Problem("change_date", _("Die Änderung liegt mehr als ein Jahr in der Zukunft."), "too_early")
+    if change_date < today - CHANGE_AT_MOST_BACK:
+        return Problem(
+            "change_date", _("Die Änderung liegt mehr als drei Jahre zurück. Bitte rufen Sie uns an."), "too_late"
+        )
+    return None
+
+
+def end_date_problem(end_date: date, *, today: date) -> Problem | None:
+    """Field 17 of the GewA 3: at most a year ahead."""
+    if end_date > today + EARLY_BEFORE:
+        return Problem("end_date", _("Das Datum liegt mehr als ein Jahr in der Zukunft."), "too_early")
+    return None
+
+
+def deregistration_problems(details: DeregistrationDetails) -> list[Problem]:
+    """Field 26 of the GewA 3: a business handed over, converted or moved names who or where next."""
+    if details.reason in DEREGISTRATION_WITH_SUCCESSOR and not details.successor:
+        return [Problem("successor", _("Bitte nennen Sie den Nachfolger oder den neuen Ort (Feld 26)."), "required")]
+    return []
+
+
+def notice_problems(notice: TradeNoticeAnswers) -> list[Problem]:
+    """Rules across pages, by the key of the page to go back to: a legal person names someone who
+    represents it by law, and every person the business page counts has their page."""
+    problems: list[Problem] = []
+    legal_form = notice.business.legal_form
+    if (
+        legal_form is not None
+        and legal_form in LEGAL_PERSONS
+        and not {person.role for person in notice.persons} & LEGAL_REPRESENTATIVES
+    ):
+        problems.append(
+            Problem(
+                person_step_key(1),
+                _(
+                    "Eine %(form)s braucht mindestens eine Person, die sie gesetzlich vertritt "
+                    "(Geschäftsführung oder Vorstand)."
+                )
+                % {"form": legal_form_label(legal_form)},
+                "representative",
+            )
+        )
+    if len(notice.persons) < notice.business.person_count:
+        problems.append(Problem(StepKey.BUSINESS, _("Es fehlen Angaben zu einer Person."), "persons"))
+    return problems

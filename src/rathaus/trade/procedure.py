@@ -30,17 +30,17 @@ from rathaus.procedures.base import (
     Workflow,
 )
 from rathaus.procedures.registry import register
+from rathaus.trade import gewanzv, wz
 from rathaus.trade import notice as notice_data
-from rathaus.trade import wz
+from rathaus.trade.answers import MAX_PERSONS, Business, StepKey, TradeNoticeAnswers, person_step_key
+from rathaus.trade.codes import LEGAL_PERSONS, CraftCard, SelfEmployment
 from rathaus.trade.forms import (
-    MAX_PERSONS,
     ActivityForm,
     BusinessForm,
     BusinessLookupForm,
     ChangeActivityForm,
     ChangeForm,
     DeregistrationForm,
-    LegalForm,
     PermitsForm,
     PremisesForm,
     RegistrationReasonForm,
@@ -61,7 +61,7 @@ RECEIPT_TEMPLATE = "trade/pdf/receipt.html"
 
 def _needs_person(index: int) -> Any:
     def condition(answers: Answers) -> bool:
-        return int(answers["betrieb"]["person_count"]) >= index
+        return Business.from_step(answers.get(StepKey.BUSINESS)).person_count >= index
 
     return condition
 
@@ -69,7 +69,7 @@ def _needs_person(index: int) -> Any:
 def _person_steps() -> tuple[Step, ...]:
     return tuple(
         Step(
-            f"person_{index}",
+            person_step_key(index),
             _("Person %(index)s (Felder 3 bis 9)") % {"index": index} if index > 1 else _("Person (Felder 3 bis 9)"),
             person_form(index),
             condition=_needs_person(index) if index > 1 else None,
@@ -153,11 +153,11 @@ class TradeNotice(Procedure):
     )
 
     def applicant(self, answers: Answers) -> tuple[str, str]:
-        person = answers["person_1"]
-        return f"{person['first_names']} {person['last_name']}".strip(), person.get("email", "")
+        person = TradeNoticeAnswers.from_answers(answers).applicant
+        return person.full_name, person.email
 
     def subject(self, answers: Answers, context: Mapping[str, Any]) -> str:
-        return f"{self.short_title}: {notice_data.display_name(answers)}"[:200]
+        return f"{self.short_title}: {TradeNoticeAnswers.from_answers(answers).display_name}"[:200]
 
     short_title: ClassVar[str] = ""
 
@@ -169,29 +169,15 @@ class TradeNotice(Procedure):
             return office.fee_deregistration
         if self.kind == notice_data.CHANGE and not office.fee_change:
             return Decimal("0.00")
-        legal_form = answers.get("betrieb", {}).get("legal_form")
-        base = office.fee_legal if legal_form in LegalForm.LEGAL_PERSONS else office.fee_natural
-        further = max(len(notice_data.persons(answers)) - 1, 0)
+        notice = TradeNoticeAnswers.from_answers(answers)
+        base = office.fee_legal if notice.business.legal_form in LEGAL_PERSONS else office.fee_natural
+        further = max(len(notice.persons) - 1, 0)
         return base + office.fee_additional_person * further
 
     def validate(self, answers: Answers, context: Mapping[str, Any]) -> None:
-        business = answers.get("betrieb", {})
-        people = notice_data.persons(answers)
-        legal_form = business.get("legal_form")
-        if legal_form in LegalForm.LEGAL_PERSONS:
-            roles = {person.get("role") for person in people}
-            if not roles & {"geschaeftsfuehrer", "vorstand"}:
-                raise ValidationError(
-                    {
-                        "person_1": _(
-                            "Eine %(form)s braucht mindestens eine Person, die sie gesetzlich vertritt "
-                            "(Geschäftsführung oder Vorstand)."
-                        )
-                        % {"form": LegalForm.label(legal_form)}
-                    }
-                )
-        if len(people) < int(business.get("person_count") or 1):
-            raise ValidationError({"betrieb": _("Es fehlen Angaben zu einer Person.")})
+        problems = gewanzv.notice_problems(TradeNoticeAnswers.from_answers(answers))
+        if problems:
+            raise ValidationError({problem.field: problem.message for problem in problems})
 
     def transitioned(self, case: Case, transition: Transition, actor: Any, text: str) -> None:
         from rathaus.trade.services import notice_correct, notice_register
@@ -207,19 +193,12 @@ class TradeNotice(Procedure):
         from rathaus.trade.services import trade_office_for
 
         registered = BusinessNotice.all_tenants.filter(case=case).select_related("business").order_by("-pk").first()
-        person = case.answers.get("person_1", {})
-        premises = case.answers.get("betriebsstaette", {})
-        name = notice_data.display_name(case.answers)
-        if premises:
-            address = [
-                name,
-                premises.get("street", ""),
-                f"{premises.get('postal_code', '')} {premises.get('city', '')}",
-            ]
-        else:
-            address = [name, person.get("street", ""), f"{person.get('postal_code', '')} {person.get('city', '')}"]
+        notice = TradeNoticeAnswers.from_answers(case.answers)
+        # The receipt goes to the premises; a GewA 3 names none, so it goes to the person's home.
+        address = notice.premises.address if notice.premises is not None else notice.applicant.address
+        lines = (notice.display_name, address.street, f"{address.postal_code} {address.city}")
         return {
-            "addressee": "\n".join(line for line in address if line.strip()),
+            "addressee": "\n".join(line for line in lines if line.strip()),
             "legal_remedy": gettext(
                 "Gegen diese Entscheidung können Sie innerhalb eines Monats nach Bekanntgabe Klage beim "
                 "%(court)s erheben (§ 74 VwGO; ein Widerspruchsverfahren findet nach § 110 JustG NRW nicht statt)."
@@ -237,13 +216,13 @@ class TradeNotice(Procedure):
         }
 
     def hints(self, case: Case) -> list[str]:
-        from rathaus.trade.models import Business
+        from rathaus.trade.models import Business as RegisteredBusiness
 
-        answers = case.answers
+        notice = TradeNoticeAnswers.from_answers(case.answers)
         hints: list[str] = []
-        activity = answers.get("taetigkeit", {})
-        code = activity.get("wz_code", "")
-        permits = answers.get("erlaubnisse", {})
+        activity = notice.activity
+        code = notice.wz_code
+        permits = notice.permits
         needed = wz.permit(code) if code else None
         if needed is not None:
             hints.append(
@@ -251,11 +230,11 @@ class TradeNotice(Procedure):
                 % {
                     "code": code,
                     "permit": needed,
-                    "given": permits.get("permit_kind") or gettext("keine Erlaubnis"),
+                    "given": (permits.permit_kind if permits is not None else "") or gettext("keine Erlaubnis"),
                 }
             )
         craft = wz.craft(code) if code else None
-        if craft is not None and permits.get("craft_card") != "yes":
+        if craft is not None and (permits is None or permits.craft_card != CraftCard.YES):
             hints.append(
                 gettext(
                     "WZ %(code)s ist wahrscheinlich ein zulassungspflichtiges Handwerk: %(craft)s. Eine "
@@ -263,23 +242,21 @@ class TradeNotice(Procedure):
                 )
                 % {"code": code, "craft": craft}
             )
-        if activity.get("late_reason"):
-            hints.append(gettext("Verspätete Anzeige, Begründung: %(reason)s") % {"reason": activity["late_reason"]})
-        for person in notice_data.persons(answers):
-            if person.get("nationality_group") == "other" and person.get("self_employment_allowed") != "yes":
-                hints.append(
-                    gettext("%(name)s: Aufenthaltstitel prüfen (Feld 30/31).")
-                    % {"name": f"{person.get('first_names', '')} {person.get('last_name', '')}".strip()}
-                )
+        if activity is not None and activity.late_reason:
+            hints.append(gettext("Verspätete Anzeige, Begründung: %(reason)s") % {"reason": activity.late_reason})
+        for person in notice.persons:
+            if gewanzv.residence_title_asked(person.nationality_group) and (
+                person.self_employment_allowed != SelfEmployment.YES
+            ):
+                hints.append(gettext("%(name)s: Aufenthaltstitel prüfen (Feld 30/31).") % {"name": person.full_name})
         if self.kind == notice_data.REGISTRATION:
-            premises = answers.get("betriebsstaette", {})
-            name = notice_data.display_name(answers).lower()
-            duplicates = Business.all_tenants.filter(
+            premises = notice.premises.address if notice.premises is not None else None
+            duplicates = RegisteredBusiness.all_tenants.filter(
                 municipality=case.municipality,
-                status=Business.Status.ACTIVE,
-                name_search=name[:200],
-                postal_code=premises.get("postal_code", ""),
-                street__iexact=premises.get("street", ""),
+                status=RegisteredBusiness.Status.ACTIVE,
+                name_search=notice.display_name.lower()[:200],
+                postal_code=premises.postal_code if premises is not None else "",
+                street__iexact=premises.street if premises is not None else "",
             ).values_list("number", flat=True)
             for number in duplicates[:5]:
                 hints.append(
@@ -289,18 +266,18 @@ class TradeNotice(Procedure):
                     )
                     % {"number": number}
                 )
-        start = activity.get("start_date")
-        if start and timezone.localdate().isoformat() < start:
-            hints.append(gettext("Der Beginn liegt in der Zukunft (%(date)s).") % {"date": start})
+        start = activity.start_date if activity is not None else None
+        if start is not None and start > timezone.localdate():
+            hints.append(gettext("Der Beginn liegt in der Zukunft (%(date)s).") % {"date": start.isoformat()})
         return hints
 
 
 # The pages the three notices share.
-LOOKUP_STEP = Step("betrieb_nummer", _("Ihr Betrieb im Gewerberegister"), BusinessLookupForm)
-BUSINESS_STEP = Step("betrieb", _("Unternehmen und Register (Felder 1, 2, 10)"), BusinessForm)
+LOOKUP_STEP = Step(StepKey.LOOKUP, _("Ihr Betrieb im Gewerberegister"), BusinessLookupForm)
+BUSINESS_STEP = Step(StepKey.BUSINESS, _("Unternehmen und Register (Felder 1, 2, 10)"), BusinessForm)
 PERSON_STEPS = _person_steps()
-PREMISES_STEP = Step("betriebsstaette", _("Betriebsstätte (Felder 12 bis 14, 20)"), PremisesForm)
-PERMITS_STEP = Step("erlaubnisse", _("Erlaubnisse und Nachweise (Felder 27 bis 32)"), PermitsForm)
+PREMISES_STEP = Step(StepKey.PREMISES, _("Betriebsstätte (Felder 12 bis 14, 20)"), PremisesForm)
+PERMITS_STEP = Step(StepKey.PERMITS, _("Erlaubnisse und Nachweise (Felder 27 bis 32)"), PermitsForm)
 
 
 @register
@@ -317,8 +294,8 @@ class Registration(TradeNotice):
         BUSINESS_STEP,
         *PERSON_STEPS,
         PREMISES_STEP,
-        Step("taetigkeit", _("Tätigkeit (Felder 15 bis 19, 21, 22)"), ActivityForm),
-        Step("grund", _("Grund der Anmeldung (Felder 23 bis 26)"), RegistrationReasonForm),
+        Step(StepKey.ACTIVITY, _("Tätigkeit (Felder 15 bis 19, 21, 22)"), ActivityForm),
+        Step(StepKey.REGISTRATION, _("Grund der Anmeldung (Felder 23 bis 26)"), RegistrationReasonForm),
         PERMITS_STEP,
     )
 
@@ -338,8 +315,8 @@ class Change(TradeNotice):
         BUSINESS_STEP,
         *PERSON_STEPS,
         PREMISES_STEP,
-        Step("taetigkeit", _("Tätigkeit (Felder 15, 16, 18, 19, 21, 22)"), ChangeActivityForm),
-        Step("aenderung", _("Änderung (Felder 17, 23)"), ChangeForm),
+        Step(StepKey.ACTIVITY, _("Tätigkeit (Felder 15, 16, 18, 19, 21, 22)"), ChangeActivityForm),
+        Step(StepKey.CHANGE, _("Änderung (Felder 17, 23)"), ChangeForm),
         PERMITS_STEP,
     )
 
@@ -358,7 +335,7 @@ class Deregistration(TradeNotice):
         LOOKUP_STEP,
         BUSINESS_STEP,
         *PERSON_STEPS,
-        Step("abmeldung", _("Abmeldung (Felder 17, 24, 26)"), DeregistrationForm),
+        Step(StepKey.DEREGISTRATION, _("Abmeldung (Felder 17, 24, 26)"), DeregistrationForm),
     )
 
     def hints(self, case: Case) -> list[str]:

@@ -28,7 +28,7 @@ from rathaus.municipalities.models import Municipality
 from rathaus.procedures.base import Procedure
 from rathaus.records.services import audit_record
 from rathaus.trade import statistics, wz
-from rathaus.trade.forms import LegalForm
+from rathaus.trade.codes import legal_form_label
 from rathaus.trade.models import Business, BusinessNotice
 from rathaus.trade.procedure import Change, Deregistration, Registration
 from rathaus.trade.selectors import CONTAINS, PREFIX, RegisterFilter, business_with_history, register_search
@@ -209,7 +209,7 @@ def business_detail(request: HttpRequest, municipality_slug: str, business_id: i
         {
             "business": business,
             "activity": wz.lookup(business.wz_code),
-            "legal_form": LegalForm.label(business.legal_form),
+            "legal_form": legal_form_label(business.legal_form),
             "history": [HistoryEntry(notice, notice.pk in corrected) for notice in notices],
             "latest": latest,
             "sections": procedure(municipality).review(latest.answers) if procedure and latest else [],

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rathaus.records.services import audit_record
 from rathaus.trade import notice as notice_data
+from rathaus.trade.answers import TradeNoticeAnswers
 from rathaus.trade.models import Business, BusinessNotice, OutboxMessage, Recipient, TradeOffice
 
 if TYPE_CHECKING:
@@ -50,27 +51,41 @@ def business_number_next(municipality: Municipality) -> str:
     return f"{prefix}{following:06d}"
 
 
-def _business_for(case: Case) -> Business | None:
-    number = case.answers.get("betrieb_nummer", {}).get("number", "")
-    if not number:
+def _business_for(case: Case, notice: TradeNoticeAnswers) -> Business | None:
+    if not notice.business_number:
         return None
-    return Business.all_tenants.select_for_update().filter(municipality=case.municipality, number=number).first()
+    return (
+        Business.all_tenants.select_for_update()
+        .filter(municipality=case.municipality, number=notice.business_number)
+        .first()
+    )
 
 
-def _apply(business: Business, answers: dict[str, Any]) -> None:
-    business.name = notice_data.display_name(answers)[:200] or business.name
-    legal_form = answers.get("betrieb", {}).get("legal_form")
-    if legal_form:
-        business.legal_form = legal_form
-    premises = answers.get("betriebsstaette", {})
-    if premises:
-        business.street = premises.get("street", business.street)
-        business.postal_code = premises.get("postal_code", business.postal_code)
-        business.city = premises.get("city", business.city)
-    activity = answers.get("taetigkeit", {})
-    if activity:
-        business.activity = activity.get("activity", business.activity)[:500]
-        business.wz_code = activity.get("wz_code", business.wz_code)
+def _apply(business: Business, notice: TradeNoticeAnswers) -> None:
+    business.name = notice.display_name[:200] or business.name
+    if notice.business.legal_form is not None:
+        business.legal_form = notice.business.legal_form.value
+    if notice.premises is not None:
+        address = notice.premises.address
+        business.street = address.street or business.street
+        business.postal_code = address.postal_code or business.postal_code
+        business.city = address.city or business.city
+    if notice.activity is not None:
+        business.activity = (notice.activity.activity or business.activity)[:500]
+        business.wz_code = notice.activity.wz_code or business.wz_code
+
+
+def _valid_from(notice: TradeNoticeAnswers, kind: str) -> date:
+    """Field 17: the start (GewA 1), the change (GewA 2) or the end (GewA 3)."""
+    if kind == notice_data.REGISTRATION:
+        day = notice.activity.start_date if notice.activity is not None else None
+    elif kind == notice_data.CHANGE:
+        day = notice.change.change_date if notice.change is not None else None
+    else:
+        day = notice.deregistration.end_date if notice.deregistration is not None else None
+    if day is None:
+        raise ValidationError(_("Die Anzeige nennt kein Datum (Feld 17)."))
+    return day
 
 
 @transaction.atomic
@@ -78,14 +93,14 @@ def notice_register(*, case: Case, kind: str, actor: User | None = None) -> Busi
     """Files a confirmed notice in the trade register: a GewA 1 creates the business, a GewA 2 changes
     it, a GewA 3 closes it. Returns the register's notice; queues the messages to recipients."""
     answers = case.answers
+    notice = TradeNoticeAnswers.from_answers(answers)
     now = timezone.now()
     if kind == notice_data.REGISTRATION:
-        activity = answers["taetigkeit"]
         business = Business(
             municipality=case.municipality,
             number=business_number_next(case.municipality),
-            started_on=date.fromisoformat(activity["start_date"]),
-            legal_form=answers["betrieb"]["legal_form"],
+            started_on=_valid_from(notice, kind),
+            legal_form="",
             street="",
             postal_code="",
             city="",
@@ -93,22 +108,21 @@ def notice_register(*, case: Case, kind: str, actor: User | None = None) -> Busi
             wz_code="",
             name="",
         )
-        _apply(business, answers)
+        _apply(business, notice)
         business.save()
         valid_from = business.started_on
     else:
-        existing = _business_for(case)
+        existing = _business_for(case, notice)
         if existing is None:
             raise ValidationError(_("Der Betrieb steht nicht (mehr) im Gewerberegister."))
         business = existing
         if business.status != Business.Status.ACTIVE:
             raise ValidationError(_("Der Betrieb ist bereits abgemeldet."))
+        valid_from = _valid_from(notice, kind)
         if kind == notice_data.CHANGE:
-            _apply(business, answers)
-            valid_from = date.fromisoformat(answers["aenderung"]["change_date"])
+            _apply(business, notice)
         else:
             business.status = Business.Status.CLOSED
-            valid_from = date.fromisoformat(answers["abmeldung"]["end_date"])
             business.closed_on = valid_from
         business.save()
     registered = BusinessNotice.all_tenants.create(
@@ -167,7 +181,7 @@ def notice_correct(*, case: Case, actor: User | None, reason: str) -> BusinessNo
         raise ValidationError(_("Zu diesem Vorgang gibt es noch keine bescheinigte Anzeige."))
     business = Business.all_tenants.select_for_update().get(pk=original.business_id)
     if original.kind != notice_data.DEREGISTRATION:
-        _apply(business, case.answers)
+        _apply(business, TradeNoticeAnswers.from_answers(case.answers))
         business.save()
     correction = BusinessNotice.all_tenants.create(
         municipality=case.municipality,
@@ -199,8 +213,9 @@ def outbox_enqueue(*, notice: BusinessNotice) -> list[OutboxMessage]:
     from rathaus.trade.outbox import deliver_after_commit
     from rathaus.trade.xml import build_message
 
-    all_values = notice_data.values(notice.answers, notice.kind)
-    facts = notice_data.facts({**notice.answers, "_register": {"wz_code": notice.wz_code}}, notice.kind)
+    answers = TradeNoticeAnswers.from_answers(notice.answers)
+    all_values = notice_data.values(answers, notice.kind)
+    facts = notice_data.facts(answers, notice.kind, register_wz_code=notice.wz_code)
     earlier = set()
     if notice.corrects_id is not None:
         earlier = set(

@@ -30,7 +30,8 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 from lxml import etree
 
-from rathaus.trade.forms import LegalForm
+from rathaus.trade.answers import TradeNoticeAnswers
+from rathaus.trade.codes import XGEWERBE_KEYS, BusinessKind, LegalForm
 from rathaus.trade.notice import CHANGE, DEREGISTRATION, REGISTRATION
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ CODES: dict[str, dict[str, str]] = {
     "self_employment": {"no": "0", "yes": "1", "conditions": "2"},
     "register": {"HRA": "A", "HRB": "B", "GnR": "G", "PR": "P", "VR": "V", "GsR": "S"},
 }
-BUSINESS_KINDS = ("industrie", "handwerk", "handel", "sonstiges")
+BUSINESS_KINDS = tuple(kind.value for kind in BusinessKind)
 CHANNEL_EMAIL, CHANNEL_PHONE, CHANNEL_WEB = "01", "02", "09"
 GERMANY = "276"
 GERMAN = "000"
@@ -329,9 +330,11 @@ def _write_fields(record: Any, values: Mapping[int, Any], *, notice: BusinessNot
             _code(betrieb, "eintragungArt", _mapped("register", kind))
     # The legal form is metadata like the WZ code: every recipient needs it to file the message, and it
     # names no person (for a sole trader it says only "Einzelunternehmen").
-    legal_form = notice.answers.get("betrieb", {}).get("legal_form") or notice.business.legal_form
-    if legal_form in LegalForm.XGEWERBE_KEYS:
-        _code(betrieb, "rechtsformSchluessel", LegalForm.XGEWERBE_KEYS[legal_form])
+    legal_form = TradeNoticeAnswers.from_answers(notice.answers).business.legal_form
+    if legal_form is None and notice.business.legal_form in LegalForm.values:
+        legal_form = LegalForm(notice.business.legal_form)
+    if legal_form is not None:
+        _code(betrieb, "rechtsformSchluessel", XGEWERBE_KEYS[legal_form])
     if 10 in values:  # Field 10: number of legal representatives
         _add(business, "anzahlGesetzlicheVertreter", values[10])
     if 19 in values:  # Field 19: people working there, full and part time
