@@ -24,8 +24,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(autouse=True)
 def tasks_run_at_once(settings: Any) -> None:
-    """Background tasks run inside the test, as soon as they are enqueued."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    """Background tasks run inside the test, as soon as they are enqueued, but like the worker with
+    no municipality of the test's in scope."""
+    settings.TASKS = {"default": {"BACKEND": "rathaus.testing.WorkerLikeImmediateBackend"}}
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,6 @@
 """Helpers for tests: named personas and a current TOTP code for staff."""
 
+import contextvars
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -7,10 +8,13 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from allauth.mfa.utils import decrypt
 from django.utils import timezone
+from django_tasks.backends.immediate import ImmediateBackend
+from django_tasks.base import TaskResult
 
 from rathaus.accounts.models import Membership, User
 from rathaus.catalog.models import Service
 from rathaus.municipalities.models import Department, Municipality
+from rathaus.municipalities.tenancy import outside_any_scope
 
 PASSWORD = "Sicheres-Passwort-2026"  # noqa: S105 (test persona)
 
@@ -77,3 +81,16 @@ def totp_code(user: User) -> str:
     secret: str = decrypt(authenticator.data["secret"])
     counter = int(timezone.now().timestamp()) // 30
     return str(format_hotp_value(hotp_value(secret, counter)))
+
+
+class WorkerLikeImmediateBackend(ImmediateBackend):
+    """Runs a task at once, as the immediate backend does, but as the worker process would: with
+    no municipality of the caller's request in scope, so a task that forgets to name its
+    municipality fails in the tests as it does in production."""
+
+    def _execute_task(self, task_result: TaskResult[Any]) -> None:
+        def run() -> None:
+            with outside_any_scope():
+                super(WorkerLikeImmediateBackend, self)._execute_task(task_result)
+
+        contextvars.copy_context().run(run)

@@ -1,5 +1,5 @@
 from rathaus.accounts.demo import DemoLogin
 
 
-def umbrellas_demo_load() -> list[DemoLogin]:
+def umbrellas_demo_load(municipality: object) -> list[DemoLogin]:
     return [DemoLogin("Schirmfundstelle", "Test", "schirm@rathaus.example", "", "")]

@@ -59,7 +59,7 @@ def demo_staff(
 ) -> tuple[User, DemoLogin]:
     """A member of staff of `municipality` with TOTP set up, and the login to print."""
     user = demo_person(email=email, first_name=first_name, last_name=last_name)
-    Membership.all_tenants.get_or_create(
+    Membership.objects.get_or_create(
         municipality=municipality, user=user, defaults={"role": role, "department": department}
     )
     secret = demo_totp_secret(municipality.slug, secret_key)
@@ -71,7 +71,7 @@ def staff_demo_load(municipalities: list[Municipality]) -> list[DemoLogin]:
     """An admin and a clerk (of the Bürgerbüro, or the first department) for each municipality."""
     logins = []
     for municipality in municipalities:
-        departments = list(Department.all_tenants.filter(municipality=municipality).order_by("pk"))
+        departments = list(Department.objects.filter(municipality=municipality).order_by("pk"))
         first_department = next(
             (d for d in departments if d.key == "buergerbuero"), departments[0] if departments else None
         )

@@ -19,11 +19,11 @@ def catalog_demo_load(municipalities: list[Municipality], levels: dict[str, str]
     """The services of each municipality's level ("city" or "district"), keyed by AGS in `levels`."""
     services = services_data()
     for municipality in municipalities:
-        departments = {d.key: d for d in Department.all_tenants.filter(municipality=municipality)}
+        departments = {d.key: d for d in Department.objects.filter(municipality=municipality)}
         for item in services:
             if item["level"] != levels[municipality.ags]:
                 continue
-            Service.all_tenants.get_or_create(
+            Service.objects.get_or_create(
                 municipality=municipality,
                 leika_key=item["leika"],
                 defaults={

@@ -89,7 +89,7 @@ class Capability:
     permissions: tuple[Permission, ...] = ()
     navigation: tuple[NavLink, ...] = ()
     periodic_jobs: tuple[PeriodicJob, ...] = ()
-    demo: str | None = None  # a function without arguments that loads demo data and returns its logins
+    demo: str | None = None  # a function(municipality) that loads its demo data (in scope) and returns logins
     audit_actions: Mapping[str, Text] = field(default_factory=dict)  # action code: German words
 
 

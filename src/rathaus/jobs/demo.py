@@ -17,10 +17,10 @@ from django.utils import timezone
 from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 
+from rathaus.accounts.demo import DEMO_PASSWORD, DemoLogin, demo_person, demo_totp_ensure, demo_totp_secret
 from rathaus.accounts.models import Membership, User
 from rathaus.cases.models import Case
 from rathaus.cases.services import case_submit, case_transition, document_request, draft_save_step, draft_start
-from rathaus.accounts.demo import DEMO_PASSWORD, DemoLogin, demo_person, demo_totp_ensure, demo_totp_secret
 from rathaus.jobs.models import JobPosting
 from rathaus.jobs.procedure import PROCEDURE_KEY
 from rathaus.jobs.services import job_posting_create
@@ -178,31 +178,28 @@ APPLICANTS = (
 )
 
 
-def jobs_demo_load() -> list[DemoLogin]:
-    """Postings, an HR clerk and applications for each demo town; returns the HR clerks' logins."""
-    logins: list[DemoLogin] = []
-    for slug, specs in POSTINGS.items():
-        municipality = Municipality.objects.filter(slug=slug).first()
-        if municipality is None:
-            continue
-        hr_department, _ = Department.all_tenants.get_or_create(
-            municipality=municipality,
-            key=HR_DEPARTMENT["key"],
-            defaults={"name": HR_DEPARTMENT["name"], "name_en": HR_DEPARTMENT["name_en"]},
-        )
-        clerk, login = _hr_clerk(municipality, hr_department)
-        logins.append(login)
-        postings = {spec["title"]: _posting(municipality, spec) for spec in specs}
-        for applicant in APPLICANTS:
-            if applicant.town == slug:
-                _application(municipality, postings[applicant.posting], applicant, clerk)
-    return logins
+def jobs_demo_load(municipality: Municipality) -> list[DemoLogin]:
+    """Postings, an HR clerk and applications of a demo town; returns the HR clerk's login."""
+    specs = POSTINGS.get(municipality.slug)
+    if specs is None:
+        return []
+    hr_department, _ = Department.objects.get_or_create(
+        municipality=municipality,
+        key=HR_DEPARTMENT["key"],
+        defaults={"name": HR_DEPARTMENT["name"], "name_en": HR_DEPARTMENT["name_en"]},
+    )
+    clerk, login = _hr_clerk(municipality, hr_department)
+    postings = {spec["title"]: _posting(municipality, spec) for spec in specs}
+    for applicant in APPLICANTS:
+        if applicant.town == municipality.slug:
+            _application(municipality, postings[applicant.posting], applicant, clerk)
+    return [login]
 
 
 def _hr_clerk(municipality: Municipality, department: Department) -> tuple[User, DemoLogin]:
     email = f"personal.{municipality.slug}@rathaus.example"
     user = demo_person(email=email, first_name="Sam", last_name=f"Personal ({municipality.name})")
-    Membership.all_tenants.get_or_create(
+    Membership.objects.get_or_create(
         municipality=municipality, user=user, defaults={"role": Membership.Role.CLERK, "department": department}
     )
     secret = demo_totp_secret(municipality.slug, "personal")
@@ -211,7 +208,7 @@ def _hr_clerk(municipality: Municipality, department: Department) -> tuple[User,
 
 
 def _posting(municipality: Municipality, spec: dict[str, Any]) -> JobPosting:
-    existing = JobPosting.all_tenants.filter(municipality=municipality, title=spec["title"]).first()
+    existing = JobPosting.objects.filter(municipality=municipality, title=spec["title"]).first()
     if existing is not None:
         return existing
     today = timezone.localdate()
@@ -221,7 +218,7 @@ def _posting(municipality: Municipality, spec: dict[str, Any]) -> JobPosting:
         municipality=municipality,
         data={
             "title": spec["title"],
-            "department": Department.all_tenants.get(municipality=municipality, key=spec["department"]),
+            "department": Department.objects.get(municipality=municipality, key=spec["department"]),
             "pay_grade": spec["pay_grade"],
             "hours_per_week": spec.get("hours", "39.0"),
             "part_time_possible": spec["part_time_possible"],
@@ -245,7 +242,7 @@ def _application(municipality: Municipality, posting: JobPosting, applicant: Dem
     email = f"{applicant.first_name}.{applicant.last_name}".lower().replace("ü", "ue").replace("ä", "ae")
     email = f"{email}@example.org"
     key = uuid.uuid5(DEMO_NAMESPACE, f"{municipality.slug}/{posting.title}/{email}")
-    if Case.all_tenants.filter(municipality=municipality, idempotency_key=key).exists():
+    if Case.objects.filter(municipality=municipality, idempotency_key=key).exists():
         return
     procedure = registry.get(PROCEDURE_KEY)(municipality)
     draft = draft_start(

@@ -137,7 +137,7 @@ def municipalities_demo_load() -> list[Municipality]:
         )
         for key, info in departments.items():
             if info["level"] == level:
-                Department.all_tenants.get_or_create(
+                Department.objects.get_or_create(
                     municipality=municipality, key=key, defaults={"name": info["name"], "name_en": info["name_en"]}
                 )
         loaded.append(municipality)

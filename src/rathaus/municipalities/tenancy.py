@@ -69,6 +69,16 @@ def tenant_scope(municipality: Municipality | _NoTenant) -> Iterator[None]:
         _current.reset(token)
 
 
+@contextmanager
+def outside_any_scope() -> Iterator[None]:
+    """No municipality in scope, as at the start of a worker, a command or the scheduler."""
+    token = _current.set(None)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
 def request_tenant_set(municipality: Municipality) -> None:
     """For the tenant middleware only: the request's URL names `municipality`. The middleware's
     surrounding `tenant_scope(NO_TENANT)` restores the state when the request ends."""

@@ -8,9 +8,9 @@ from __future__ import annotations
 from importlib import resources
 from typing import Final
 
+from rathaus.accounts.demo import DEMO_PASSWORD, DemoLogin, demo_person, demo_totp_ensure, demo_totp_secret
 from rathaus.accounts.models import Membership
 from rathaus.catalog.models import Service
-from rathaus.accounts.demo import DEMO_PASSWORD, DemoLogin, demo_person, demo_totp_ensure, demo_totp_secret
 from rathaus.municipalities.demo import SCHOOL_DATA
 from rathaus.municipalities.models import Department, Municipality
 from rathaus.schoolroute.models import StreetNetwork
@@ -22,32 +22,28 @@ TOWNS: Final = ("soest", "muenster")
 LEIKA_KEY: Final = "99116003000000"
 
 
-def schools_demo_load() -> None:
+def schools_demo_load(municipality: Municipality) -> None:
     """The schools of the NRW school list, and the street network where one ships offline."""
-    for slug, files in SCHOOL_DATA.items():
-        municipality = Municipality.objects.filter(slug=slug).first()
-        if municipality is None:
-            continue
-        csv_text = resources.files("rathaus.schoolroute").joinpath("data", files["schools"]).read_text(encoding="utf-8")
-        schools_import(municipality=municipality, rows=schools_read_csv(csv_text))
-        if "streets" in files and not StreetNetwork.all_tenants.filter(municipality=municipality).exists():
-            with resources.as_file(resources.files("rathaus.routing").joinpath("data", files["streets"])) as path:
-                street_network_import(municipality=municipality, path=path)
+    files = SCHOOL_DATA.get(municipality.slug)
+    if files is None:
+        return
+    csv_text = resources.files("rathaus.schoolroute").joinpath("data", files["schools"]).read_text(encoding="utf-8")
+    schools_import(municipality=municipality, rows=schools_read_csv(csv_text))
+    if "streets" in files and not StreetNetwork.objects.filter(municipality=municipality).exists():
+        with resources.as_file(resources.files("rathaus.routing").joinpath("data", files["streets"])) as path:
+            street_network_import(municipality=municipality, path=path)
 
 
-def schoolroute_demo_load() -> list[DemoLogin]:
-    schools_demo_load()
+def schoolroute_demo_load(municipality: Municipality) -> list[DemoLogin]:
+    schools_demo_load(municipality)
     logins: list[DemoLogin] = []
-    for slug in TOWNS:
-        municipality = Municipality.objects.filter(slug=slug).first()
-        if municipality is None:
-            continue
-        department, _created = Department.all_tenants.get_or_create(
+    if municipality.slug in TOWNS:
+        department, _created = Department.objects.get_or_create(
             municipality=municipality,
             key="schulamt",
             defaults={"name": "Schulverwaltungsamt", "name_en": "School Administration Office"},
         )
-        Service.all_tenants.get_or_create(
+        Service.objects.get_or_create(
             municipality=municipality,
             leika_key=LEIKA_KEY,
             defaults={
@@ -74,7 +70,7 @@ def schoolroute_demo_load() -> list[DemoLogin]:
         )
         email = f"schulamt.{municipality.slug}@rathaus.example"
         user = demo_person(email=email, first_name="Sam", last_name=f"Schulamt ({municipality.name})")
-        Membership.all_tenants.get_or_create(
+        Membership.objects.get_or_create(
             municipality=municipality, user=user, defaults={"role": Membership.Role.CLERK, "department": department}
         )
         secret = demo_totp_secret(municipality.slug, "schulamt")

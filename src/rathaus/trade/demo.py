@@ -15,11 +15,11 @@ from typing import Any
 
 from django.utils import timezone
 
+from rathaus.accounts.demo import DEMO_PASSWORD, DemoLogin, demo_person, demo_totp_ensure, demo_totp_secret
 from rathaus.accounts.models import Membership, User
 from rathaus.cases.models import Case, Draft
 from rathaus.cases.services import case_submit, case_transition, draft_save_step, draft_start, procedure_for
 from rathaus.catalog.models import Service
-from rathaus.accounts.demo import DEMO_PASSWORD, DemoLogin, demo_person, demo_totp_ensure, demo_totp_secret
 from rathaus.municipalities.models import Department, Municipality
 from rathaus.trade.gewanzv import RECIPIENTS
 from rathaus.trade.models import Recipient
@@ -307,49 +307,48 @@ def submit_steps(
     return case
 
 
-def trade_demo_load() -> list[DemoLogin]:
-    """Offices, recipients, a trade clerk and notices for Soest and Lippstadt; the clerks' logins."""
-    logins: list[DemoLogin] = []
-    for service in Service.all_tenants.filter(leika_key__in=SERVICE_PROCEDURES, procedure_key=""):
+def trade_demo_load(municipality: Municipality) -> list[DemoLogin]:
+    """The trade notice services linked to their procedures; for Soest and Lippstadt also the
+    office, its recipients, a trade clerk and notices. Returns the clerk's login."""
+    for service in Service.objects.filter(leika_key__in=SERVICE_PROCEDURES, procedure_key=""):
         service.procedure_key = SERVICE_PROCEDURES[service.leika_key]
         service.save(update_fields=["procedure_key"])
-    for slug, config in OFFICES.items():
-        municipality = Municipality.objects.filter(slug=slug).first()
-        if municipality is None:
-            continue
-        office = trade_office_for(municipality)
-        for name, value in config["office"].items():
-            setattr(office, name, value)
-        office.fee_natural, office.fee_legal = Decimal("26.00"), Decimal("33.00")
-        office.save()
-        for kind in RECIPIENTS:
-            Recipient.all_tenants.get_or_create(
-                municipality=municipality,
-                kind=kind,
-                defaults={
-                    "name": config["names"][kind],
-                    "transport": config["transport"],
-                    "address": kind if config["transport"] == "file" else f"gewerbe-{kind}@{slug}.behoerde.example",
-                    "active": kind not in config["waived"],
-                },
-            )
-        clerk, login = _trade_clerk(municipality)
-        logins.append(login)
-        for town, label, state, steps in NOTICES:
-            if town == slug:
-                _notice(municipality, label, state, steps, clerk)
-    return logins
+    slug = municipality.slug
+    config = OFFICES.get(slug)
+    if config is None:
+        return []
+    office = trade_office_for(municipality)
+    for name, value in config["office"].items():
+        setattr(office, name, value)
+    office.fee_natural, office.fee_legal = Decimal("26.00"), Decimal("33.00")
+    office.save()
+    for kind in RECIPIENTS:
+        Recipient.objects.get_or_create(
+            municipality=municipality,
+            kind=kind,
+            defaults={
+                "name": config["names"][kind],
+                "transport": config["transport"],
+                "address": kind if config["transport"] == "file" else f"gewerbe-{kind}@{slug}.behoerde.example",
+                "active": kind not in config["waived"],
+            },
+        )
+    clerk, login = _trade_clerk(municipality)
+    for town, label, state, steps in NOTICES:
+        if town == slug:
+            _notice(municipality, label, state, steps, clerk)
+    return [login]
 
 
 def _trade_clerk(municipality: Municipality) -> tuple[User, DemoLogin]:
-    department, _ = Department.all_tenants.get_or_create(
+    department, _ = Department.objects.get_or_create(
         municipality=municipality,
         key="ordnungsamt",
         defaults={"name": "Ordnungsamt", "name_en": "Public order office"},
     )
     email = f"gewerbe.{municipality.slug}@rathaus.example"
     user = demo_person(email=email, first_name="Dana", last_name=f"Gewerbe ({municipality.name})")
-    Membership.all_tenants.get_or_create(
+    Membership.objects.get_or_create(
         municipality=municipality, user=user, defaults={"role": Membership.Role.CLERK, "department": department}
     )
     secret = demo_totp_secret(municipality.slug, "gewerbe")
@@ -359,7 +358,7 @@ def _trade_clerk(municipality: Municipality) -> tuple[User, DemoLogin]:
 
 def _notice(municipality: Municipality, label: str, state: str, steps: dict[str, dict[str, Any]], clerk: User) -> None:
     key = uuid.uuid5(DEMO_NAMESPACE, f"{municipality.slug}/{label}")
-    if Case.all_tenants.filter(municipality=municipality, idempotency_key=key).exists():
+    if Case.objects.filter(municipality=municipality, idempotency_key=key).exists():
         return
     case = submit_steps(municipality, steps, idempotency_key=key)
     if state == "confirmed":
