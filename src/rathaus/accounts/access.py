@@ -98,7 +98,7 @@ def case_role(*, membership: Membership | None, department_id: int | None) -> st
 def membership_of(*, user: User, municipality: Municipality) -> Membership | None:
     if not user.is_authenticated:
         return None
-    return Membership.all_tenants.filter(municipality=municipality, user=user).select_related("department").first()
+    return Membership.objects.filter(municipality=municipality, user=user).select_related("department").first()
 
 
 @dataclass(frozen=True)

@@ -65,7 +65,7 @@ def membership_add(
             ),
             code="no_account",
         )
-    if Membership.all_tenants.filter(municipality=municipality, user=address.user).exists():
+    if Membership.objects.filter(municipality=municipality, user=address.user).exists():
         raise ValidationError(_("Diese Person gehört schon zur Verwaltung."), code="already_member")
     membership = Membership(municipality=municipality, user=address.user, role=role, department=department)
     membership.full_clean()

@@ -65,7 +65,7 @@ class ServiceForm(forms.ModelForm[Service]):
     def clean_leika_key(self) -> str:
         key: str = self.cleaned_data["leika_key"]
         duplicate = (
-            Service.all_tenants.filter(municipality_id=self.instance.municipality_id, leika_key=key)
+            Service.objects.filter(municipality_id=self.instance.municipality_id, leika_key=key)
             .exclude(pk=self.instance.pk)
             .exists()
         )

@@ -45,7 +45,7 @@ def audit_record(
         # Serialise writers per municipality: the row lock (PostgreSQL) or the immediate write
         # transaction (SQLite) keeps two entries from claiming the same place in the chain.
         Municipality.objects.select_for_update().filter(pk=municipality.pk).first()
-        last = AuditEvent.all_tenants.filter(municipality=municipality).order_by("-sequence").first()
+        last = AuditEvent.objects.filter(municipality=municipality).order_by("-sequence").first()
         event = AuditEvent(
             municipality=municipality,
             sequence=(last.sequence + 1) if last else 1,
@@ -84,7 +84,7 @@ def audit_verify(*, municipality: Municipality | None = None, newest: int | None
     municipalities = [municipality] if municipality else list(Municipality.objects.order_by("name"))
     breaks = []
     for current in municipalities:
-        events = AuditEvent.all_tenants.filter(municipality=current).order_by("sequence", "pk")
+        events = AuditEvent.objects.filter(municipality=current).order_by("sequence", "pk")
         previous_hash = GENESIS_HASH
         expected_sequence = 1
         if newest is not None:

@@ -24,5 +24,5 @@ class Command(BaseCommand):
             for chain_break in breaks:
                 self.stderr.write(f"BROKEN {chain_break}")
             raise CommandError(f"The audit trail has been tampered with ({len(breaks)} chain(s) broken).")
-        entries = AuditEvent.all_tenants.filter(municipality=scope).count() if scope else AuditEvent.all_tenants.count()
+        entries = AuditEvent.objects.filter(municipality=scope).count() if scope else AuditEvent.all_tenants.count()
         self.stdout.write(self.style.SUCCESS(f"Audit trail intact: {entries} entries verified."))
