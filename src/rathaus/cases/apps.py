@@ -16,7 +16,7 @@ class CasesConfig(AppConfig):
         permissions=(Permission("cases.queue", _("Vorgänge des eigenen Fachbereichs bearbeiten")),),
         navigation=(NavLink(_("Vorgänge"), "case_queue", "cases.queue"),),
         # Closed files are deleted or anonymised when their retention period has passed.
-        periodic_jobs=(PeriodicJob("retention", "rathaus.records.tasks.retention_run", timedelta(days=1)),),
+        periodic_jobs=(PeriodicJob("retention", "rathaus.cases.tasks.retention_run", timedelta(days=1)),),
         audit_actions={
             "case.submitted": _("Antrag eingegangen"),
             "case.viewed": _("Akte mit personenbezogenen Daten geöffnet"),

@@ -1,4 +1,7 @@
-"""Background work for cases: the PDFs. Tasks take ids, never objects, so they can wait in the queue."""
+"""Background work for cases: the PDFs and the daily retention run. Tasks take ids, never objects, so they
+can wait in the queue."""
+
+import logging
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -6,8 +9,11 @@ from django_tasks import task
 
 from rathaus.accounts.models import User
 from rathaus.cases.models import Case
+from rathaus.cases.pdf import render_pdf
+from rathaus.cases.retention import retention_apply
 from rathaus.cases.services import notice_store, procedure_for, receipt_store
-from rathaus.records.pdf import render_pdf
+
+logger = logging.getLogger(__name__)
 
 
 @task()
@@ -64,3 +70,12 @@ def notice_generate(case_id: int, transition_key: str, text: str, actor_id: int 
             author=case.municipality.name,
         )
     notice_store(case=case, transition=transition, text=text, actor=actor, pdf=pdf)
+
+
+@task()
+def retention_run() -> dict[str, int]:
+    """Deletes or anonymises the files whose retention period has passed (see `cases.retention`)."""
+    report = retention_apply()
+    counts = report.counts()
+    logger.info("Retention run: %s", ", ".join(f"{key} {value}" for key, value in counts.items()))
+    return counts

@@ -1,7 +1,6 @@
 from django.urls import URLPattern, path
 
 from rathaus.cases import backoffice, views
-from rathaus.records import views as record_views
 
 public_patterns: list[URLPattern] = [
     path("antrag/<slug:procedure_key>/", views.application_start, name="application_start"),
@@ -52,5 +51,5 @@ backoffice_patterns: list[URLPattern] = [
         backoffice.document_correct_action,
         name="case_document_correct",
     ),
-    path("vorgaenge/<int:case_id>/export/", record_views.backoffice_case_export, name="case_export"),
+    path("vorgaenge/<int:case_id>/export/", backoffice.case_export_download, name="case_export"),
 ]

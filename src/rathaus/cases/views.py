@@ -34,7 +34,6 @@ from rathaus.payments.providers import provider as payment_provider
 from rathaus.procedures import registry
 from rathaus.procedures.base import Procedure, Step
 from rathaus.procedures.fields import AttachmentField
-from rathaus.records.views import document_file_response
 
 SESSION_DRAFTS = "rathaus_drafts"
 SESSION_SUBMITTED = "rathaus_submitted"
@@ -379,6 +378,19 @@ def case_applicant_transition(
             request, _("Erledigt: %(step)s.") % {"step": procedure_for(case).workflow.transition(transition_key).label}
         )
     return redirect(_case_url(case, token))
+
+
+def document_file_response(document: Document) -> FileResponse:
+    """A stored document as a download: never rendered inline, never cached on the way."""
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def case_document(

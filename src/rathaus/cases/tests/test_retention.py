@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from rathaus.accounts.models import Membership, User
 from rathaus.cases.models import Case, CaseEvent, Document, Draft, Message, Note, Upload
+from rathaus.cases.retention import retention_apply
 from rathaus.cases.services import (
     case_legal_hold,
     case_submit,
@@ -25,15 +26,14 @@ from rathaus.cases.services import (
     message_to_applicant,
     note_add,
 )
+from rathaus.cases.tasks import retention_run
 from rathaus.cases.tests import procedure
 from rathaus.cases.tests.conftest import pdf_upload
 from rathaus.municipalities.models import Department, Municipality
 from rathaus.procedures import registry
 from rathaus.procedures.base import Retention
 from rathaus.records.models import AuditEvent
-from rathaus.records.retention import retention_apply
 from rathaus.records.services import audit_verify
-from rathaus.records.tasks import retention_run
 from rathaus.testing import make_staff, make_user
 
 

@@ -12,8 +12,8 @@ from PIL import Image
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
+from rathaus.cases.pdf import render_pdf
 from rathaus.municipalities.models import Municipality
-from rathaus.records.pdf import render_pdf
 
 PDFAID = "http://www.aiim.org/pdfa/ns/id/"
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from rathaus.records.retention import retention_apply
+from rathaus.cases.retention import retention_apply
 
 
 class Command(BaseCommand):

@@ -15,13 +15,13 @@ from django.test import Client
 from pypdf import PdfWriter
 
 from rathaus.accounts.models import Membership, User
+from rathaus.cases.export import XML_NAMESPACE, case_export, safe_filename
 from rathaus.cases.models import Case, Document
 from rathaus.cases.services import document_correct, message_from_applicant, note_add
 from rathaus.cases.tests import procedure
 from rathaus.cases.tests.test_services import submitted_case
 from rathaus.municipalities.models import Department, Municipality
 from rathaus.procedures import registry
-from rathaus.records.export import XML_NAMESPACE, case_export, safe_filename
 from rathaus.records.models import AuditEvent
 from rathaus.records.services import audit_verify
 from rathaus.testing import make_department, make_staff
