@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.jobs.answers import JobApplicationAnswers, PostingContext, Salutation, StepKey, posting_id
 from rathaus.jobs.models import JobPosting
 from rathaus.procedures.base import (
     Answers,
@@ -48,7 +49,7 @@ class PersonForm(ApplicantContactForm):
     salutation = forms.ChoiceField(
         label=_("Anrede"),
         required=False,
-        choices=[("", _("Keine Angabe")), ("frau", _("Frau")), ("herr", _("Herr"))],
+        choices=[("", _("Keine Angabe")), *Salutation.choices],
     )
     email = forms.EmailField(
         label=_("E-Mail-Adresse"), help_text=_("Hierhin schicken wir Nachrichten zu Ihrer Bewerbung.")
@@ -127,10 +128,10 @@ class JobApplication(Procedure):
         "Bewerben Sie sich online mit Anschreiben, Lebenslauf und Zeugnissen. Sie brauchen dafür kein Benutzerkonto."
     )
     steps = (
-        Step("person", _("Persönliche Angaben"), PersonForm),
-        Step("cover", _("Anschreiben"), CoverForm),
-        Step("documents", _("Unterlagen"), DocumentsForm),
-        Step("consent", _("Datenschutz"), ConsentForm),
+        Step(StepKey.PERSON, _("Persönliche Angaben"), PersonForm),
+        Step(StepKey.COVER, _("Anschreiben"), CoverForm),
+        Step(StepKey.DOCUMENTS, _("Unterlagen"), DocumentsForm),
+        Step(StepKey.CONSENT, _("Datenschutz"), ConsentForm),
     )
     workflow = Workflow(
         states={
@@ -197,23 +198,22 @@ class JobApplication(Procedure):
         raw = params.get("stelle", "").strip()
         if not raw:
             raise ValidationError(_("Bitte wählen Sie eine Stelle aus den Stellenangeboten."))
-        posting = self._posting(raw)
+        posting = self._posting(posting_id(raw))
         if posting is None or not posting.published:
             raise ValidationError(_("Diese Stelle ist nicht (mehr) ausgeschrieben."))
         if posting.deadline < timezone.localdate():
             raise ValidationError(_("Die Bewerbungsfrist für diese Stelle ist abgelaufen."))
-        return {"posting_id": posting.pk, "title": posting.title, "deadline": posting.deadline.isoformat()}
+        return PostingContext(posting.pk, posting.title, posting.deadline).as_context()
 
-    def _posting(self, posting_id: object) -> JobPosting | None:
-        # Outside a request the tenant manager shows every municipality: name ours explicitly.
-        text = str(posting_id)
-        if not text.isdigit() or len(text) > 12:
+    def _posting(self, posting_id: int | None) -> JobPosting | None:
+        if posting_id is None:
             return None
-        return JobPosting.all_tenants.filter(municipality=self.municipality, pk=int(text)).first()
+        # Outside a request the tenant manager shows every municipality: name ours explicitly.
+        return JobPosting.all_tenants.filter(municipality=self.municipality, pk=posting_id).first()
 
     def validate(self, answers: Answers, context: Mapping[str, Any]) -> None:
         # The posting may have been withdrawn or its deadline passed while the applicant was writing.
-        posting = self._posting(context.get("posting_id", ""))
+        posting = self._posting(PostingContext.from_context(context).posting_id)
         if posting is None or not posting.published:
             raise ValidationError(
                 _("Diese Stelle ist nicht mehr ausgeschrieben. Die Bewerbung kann nicht abgesendet werden.")
@@ -225,44 +225,36 @@ class JobApplication(Procedure):
             )
 
     def applicant(self, answers: Answers) -> tuple[str, str]:
-        person = answers["person"]
-        return f"{person['first_name']} {person['last_name']}".strip(), person["email"]
+        person = JobApplicationAnswers.from_answers(answers).applicant
+        return person.full_name, person.email
 
     def subject(self, answers: Answers, context: Mapping[str, Any]) -> str:
-        return gettext("Bewerbung: %(title)s") % {"title": context.get("title", "")}
+        return gettext("Bewerbung: %(title)s") % {"title": PostingContext.from_context(context).title}
 
     def retention_start(self, case: "Case") -> datetime:
         """The later of closing the file and the end of the posting's deadline: an applicant who withdrew
         early is kept as long as the others, whose rejection may come only after the deadline."""
         closed = case.closed_at or case.submitted_at
-        deadline = case.context.get("deadline")
-        if not deadline:
+        deadline = PostingContext.from_context(case.context).deadline
+        if deadline is None:
             return closed
         end_of_deadline = datetime.combine(
-            date.fromisoformat(deadline) + timedelta(days=1), time.min, tzinfo=timezone.get_current_timezone()
+            deadline + timedelta(days=1), time.min, tzinfo=timezone.get_current_timezone()
         )
         return max(closed, end_of_deadline)
 
     def notice_context(self, case: "Case", transition: Transition, text: str) -> dict[str, Any]:
-        person = case.answers.get("person", {})
+        person = JobApplicationAnswers.from_answers(case.answers).applicant
         name = case.applicant_name
-        salutations = {
-            "frau": gettext("Sehr geehrte Frau %(name)s,") % {"name": person.get("last_name", "")},
-            "herr": gettext("Sehr geehrter Herr %(name)s,") % {"name": person.get("last_name", "")},
-        }
+        if person.salutation == Salutation.MS:
+            salutation = gettext("Sehr geehrte Frau %(name)s,") % {"name": person.last_name}
+        elif person.salutation == Salutation.MR:
+            salutation = gettext("Sehr geehrter Herr %(name)s,") % {"name": person.last_name}
+        else:
+            salutation = gettext("Guten Tag %(name)s,") % {"name": name}
         return {
             "transition_key": transition.key,
-            "posting_title": case.context.get("title", ""),
-            "addressee": "\n".join(
-                line
-                for line in (
-                    name,
-                    person.get("street", ""),
-                    f"{person.get('postal_code', '')} {person.get('city', '')}",
-                )
-                if line.strip()
-            ),
-            "salutation": salutations.get(
-                person.get("salutation", ""), gettext("Guten Tag %(name)s,") % {"name": name}
-            ),
+            "posting_title": PostingContext.from_context(case.context).title,
+            "addressee": "\n".join(line for line in (name, *person.address_lines) if line.strip()),
+            "salutation": salutation,
         }
