@@ -17,9 +17,11 @@ from django.db.models import Exists, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
+from rathaus.accounts.access import requires, staff_user
 from rathaus.accounts.models import Membership, User
 from rathaus.cases.backoffice_forms import (
     AssignForm,
@@ -30,6 +32,7 @@ from rathaus.cases.backoffice_forms import (
     QueueFilterForm,
     TransitionForm,
 )
+from rathaus.cases.export import case_export
 from rathaus.cases.forms import ClerkMessageForm
 from rathaus.cases.models import Case, Document
 from rathaus.cases.queue import work_queue
@@ -46,7 +49,7 @@ from rathaus.cases.services import (
     procedure_for,
     staff_role_for,
 )
-from rathaus.municipalities.middleware import staff_user
+from rathaus.cases.views import document_file_response
 from rathaus.municipalities.models import Municipality
 from rathaus.payments.models import Payment
 from rathaus.payments.services import payment_mark_paid_at_counter
@@ -54,7 +57,6 @@ from rathaus.procedures import registry
 from rathaus.procedures.base import ADMIN, Transition
 from rathaus.records.models import AuditEvent
 from rathaus.records.services import audit_record
-from rathaus.records.views import document_file_response
 
 PAGE_PARAM = "seite"
 FormT = TypeVar("FormT", bound=forms.Form)
@@ -72,6 +74,7 @@ class QueueRow:
     overdue: bool
 
 
+@requires("cases.queue")
 @require_safe
 def case_queue(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     municipality: Municipality = request.municipality  # type: ignore[attr-defined]
@@ -490,3 +493,15 @@ def document_download(request: HttpRequest, municipality_slug: str, case_id: int
         data={"case": case.reference},
     )
     return document_file_response(document)
+
+
+@require_GET
+def case_export_download(request: HttpRequest, municipality_slug: str, case_id: int) -> HttpResponse:
+    """The electronic file as a ZIP, for staff who may work the case."""
+    case, _role = case_for_staff(request, case_id)
+    response = HttpResponse(case_export(case=case, actor=staff_user(request)), content_type="application/zip")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"{case.reference}-akte.zip"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
