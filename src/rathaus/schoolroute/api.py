@@ -3,8 +3,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from rathaus.api.throttle import throttle, too_many
 from rathaus.core.language import localized
+from rathaus.core.throttle import throttle, too_many
 from rathaus.routing import AddressNotFound, AmbiguousAddress, GraphFileError, RoutingError
 from rathaus.schoolroute.eligibility import Entitlement, Schulform
 from rathaus.schoolroute.models import School, StreetNetwork

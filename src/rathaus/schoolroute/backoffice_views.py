@@ -1,7 +1,8 @@
 """The school office's staff pages: the batch check of a school roll and the eligibility map of a school.
 
 The middleware lets only the municipality's staff with two-step login in; these pages further need
-the school office's department (key "schulamt") or the municipal admin role (`school_office_only`).
+the school office's department (key "schulamt") or the municipal admin role (permission
+"schoolroute.office", declared in `apps.py`).
 A school roll and its result hold pupils' addresses: uploading and downloading are recorded in the
 audit trail, and runs are deleted after `batch.RETENTION`.
 """
@@ -11,12 +12,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 from typing import Any, Final
 
 import numpy as np
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -24,9 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
-from rathaus.accounts.models import Membership
+from rathaus.accounts.access import requires, staff_user
 from rathaus.core.language import localized
-from rathaus.municipalities.middleware import staff_user
 from rathaus.municipalities.models import Municipality
 from rathaus.records.services import audit_record
 from rathaus.routing import Graph, GraphFileError, RoutingError
@@ -36,22 +34,7 @@ from rathaus.schoolroute.maps import MapView, Marker, network_svg
 from rathaus.schoolroute.models import BatchRun, School
 from rathaus.schoolroute.selectors import street_network_get, street_network_graph
 
-SCHOOL_OFFICE: Final = "schulamt"
 View = Callable[..., HttpResponse]
-
-
-def school_office_only(view: View) -> View:
-    """Lets in the school office's staff and the municipality's admins; everyone else gets 403."""
-
-    @wraps(view)
-    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        membership: Membership = request.membership  # type: ignore[attr-defined]
-        department = membership.department
-        if not membership.is_admin and (department is None or department.key != SCHOOL_OFFICE):
-            raise PermissionDenied(_("Diese Seite ist dem Schulamt vorbehalten."))
-        return view(request, *args, **kwargs)
-
-    return guarded
 
 
 def _municipality(request: HttpRequest) -> Municipality:
@@ -95,7 +78,7 @@ class RollUploadForm(forms.Form):
             raise forms.ValidationError(str(error), code="roll") from None
 
 
-@school_office_only
+@requires("schoolroute.office")
 @require_http_methods(["GET", "HEAD", "POST"])
 def batch_upload(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     municipality = _municipality(request)
@@ -130,7 +113,7 @@ def _run_for(run_id: int) -> BatchRun:
     return run
 
 
-@school_office_only
+@requires("schoolroute.office")
 @require_safe
 def batch_run_detail(request: HttpRequest, municipality_slug: str, run_id: int) -> HttpResponse:
     run = _run_for(run_id)
@@ -155,7 +138,7 @@ def batch_run_detail(request: HttpRequest, municipality_slug: str, run_id: int) 
     return response
 
 
-@school_office_only
+@requires("schoolroute.office")
 @require_safe
 def batch_run_download(request: HttpRequest, municipality_slug: str, run_id: int) -> HttpResponse:
     municipality = _municipality(request)
@@ -252,7 +235,7 @@ def _view_of(graph: Graph) -> MapView:
     return MapView.around([(float(lat.min()), float(lon.min())), (float(lat.max()), float(lon.max()))], margin_m=50)
 
 
-@school_office_only
+@requires("schoolroute.office")
 @require_safe
 def eligibility_map_choose(request: HttpRequest, municipality_slug: str) -> HttpResponse:
     """The school select of the map page without JavaScript: `?schule=<Schulnummer>` goes to its map."""
@@ -260,12 +243,16 @@ def eligibility_map_choose(request: HttpRequest, municipality_slug: str) -> Http
     if number and School.objects.filter(schulnummer=number).exists():
         return redirect("backoffice:schoolroute_map", municipality_slug=municipality_slug, schulnummer=number)
     first = School.objects.filter(latitude__isnull=False).order_by("name", "schulnummer").first()
-    if first is None:
-        raise Http404(_("Für diese Kommune sind keine Schulen mit Koordinaten geladen."))
+    if first is None:  # the link in the navigation leads to an explanation, not to an error page
+        return render(
+            request,
+            "schoolroute/backoffice/no_schools.html",
+            {"message": _("Für diese Kommune sind keine Schulen mit Koordinaten geladen.")},
+        )
     return redirect("backoffice:schoolroute_map", municipality_slug=municipality_slug, schulnummer=first.schulnummer)
 
 
-@school_office_only
+@requires("schoolroute.office")
 @require_safe
 def eligibility_map(request: HttpRequest, municipality_slug: str, schulnummer: str) -> HttpResponse:
     municipality = _municipality(request)

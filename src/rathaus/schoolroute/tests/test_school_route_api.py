@@ -10,11 +10,11 @@ from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from rathaus.core.demo import demo_load
 from rathaus.routing import Graph, NoRouteError
 from rathaus.routing._geometry import geodesic_length
 from rathaus.schoolroute.models import School, StreetNetwork
 from rathaus.schoolroute.tests.conftest import GYMNASIUM, HOME, MICHAELSCHULE, WARTBURGSCHULE, school_point
+from rathaus.site.demo import demo_load
 
 URL = "/api/v1/municipalities/muenster/school-route"
 
