@@ -39,11 +39,12 @@ from rathaus.cases.queue import work_queue
 from rathaus.cases.services import (
     case_assign,
     case_legal_hold,
-    case_payment_update,
+    case_paid_at_counter,
     case_transition,
     case_viewed,
     document_correct,
     document_request,
+    document_viewed,
     message_to_applicant,
     note_add,
     procedure_for,
@@ -51,12 +52,9 @@ from rathaus.cases.services import (
 )
 from rathaus.cases.views import document_file_response
 from rathaus.municipalities.models import Municipality
-from rathaus.payments.models import Payment
-from rathaus.payments.services import payment_mark_paid_at_counter
 from rathaus.procedures import registry
 from rathaus.procedures.base import ADMIN, Transition
 from rathaus.records.models import AuditEvent
-from rathaus.records.services import audit_record
 
 PAGE_PARAM = "seite"
 FormT = TypeVar("FormT", bound=forms.Form)
@@ -442,15 +440,8 @@ def case_legal_hold_action(request: HttpRequest, municipality_slug: str, case_id
 def case_paid_action(request: HttpRequest, municipality_slug: str, case_id: int) -> HttpResponse:
     """Payment received at the cash desk (or the invoice settled): the open payment, or the case itself, is paid."""
     case, role = case_for_staff(request, case_id)
-    user = staff_user(request)
     try:
-        if case.payment_status != Case.Payment.OPEN:
-            raise ValidationError(_("Für diesen Vorgang ist keine Zahlung offen."))
-        payment = Payment.objects.filter(reference=case.reference, status=Payment.Status.OPEN).first()
-        if payment is not None:
-            payment_mark_paid_at_counter(payment=payment, actor=user)
-        else:
-            case_payment_update(case=case, status=Case.Payment.PAID, actor=user)
+        case_paid_at_counter(case=case, actor=staff_user(request))
     except ValidationError as error:
         return _render_file(request, case, role, {"problem": _problem(error)})
     messages.success(request, _("Die Gebühr ist als bezahlt vermerkt."))
@@ -484,14 +475,8 @@ def document_correct_action(
 @require_safe
 def document_download(request: HttpRequest, municipality_slug: str, case_id: int, document_id: int) -> FileResponse:
     case, _role = case_for_staff(request, case_id)
-    document = get_object_or_404(Document, pk=document_id, case=case)
-    audit_record(
-        municipality=case.municipality,
-        actor=staff_user(request),
-        action="document.viewed",
-        obj=document,
-        data={"case": case.reference},
-    )
+    document = get_object_or_404(Document.objects.select_related("case__municipality"), pk=document_id, case=case)
+    document_viewed(document=document, actor=staff_user(request))
     return document_file_response(document)
 
 

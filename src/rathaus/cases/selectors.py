@@ -2,7 +2,13 @@ from typing import Any
 
 from rathaus.accounts.models import User
 from rathaus.cases.models import Case, Draft, Message
-from rathaus.cases.services import hash_token, procedure_for
+from rathaus.cases.services import PARTIAL, hash_token, procedure_for
+from rathaus.procedures.base import Step
+
+
+def draft_partial_answers(*, draft: Draft, step: Step) -> dict[str, str]:
+    """What was typed on a step that was left before it was complete (kept by `draft_keep_partial`)."""
+    return dict(draft.answers.get(PARTIAL, {}).get(step.key, {}))
 
 
 def case_for_token(*, token: str) -> Case | None:

@@ -18,11 +18,19 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from rathaus.cases.forms import ApplicantMessageForm, SubmitForm
 from rathaus.cases.models import Case, Document, Draft
-from rathaus.cases.selectors import case_for_applicant, case_for_token, case_page_context, cases_of_user
+from rathaus.cases.selectors import (
+    case_for_applicant,
+    case_for_token,
+    case_page_context,
+    cases_of_user,
+    draft_partial_answers,
+)
 from rathaus.cases.services import (
+    case_payment_start,
     case_submit,
     case_transition,
     draft_discard,
+    draft_keep_partial,
     draft_save_step,
     draft_start,
     message_from_applicant,
@@ -132,7 +140,7 @@ def application_step(
         return redirect(_step_url(draft, open_step))
 
     saved_answers = draft.answers.get(step.key, {})
-    partial = draft.answers.get("_partial", {}).get(step.key, {})
+    partial = draft_partial_answers(draft=draft, step=step)
     prefill = procedure.step_initial(step, draft.context)
     form = procedure.form_for(
         step, initial=_initial_for(procedure.form_for(step), {**prefill, **saved_answers, **partial})
@@ -155,8 +163,6 @@ def application_step(
                 for field_name, field_messages in error.message_dict.items():
                     form.add_error(field_name if field_name in form.fields else None, field_messages)
             else:
-                draft.answers.get("_partial", {}).pop(step.key, None)
-                draft.save(update_fields=["answers", "updated_at"])
                 return _after_step(request, draft, procedure, step, action)
         elif action in {"back", "save"}:
             # Going back keeps what was typed, even when it is not complete yet.
@@ -165,11 +171,7 @@ def application_step(
             }
             partial_answers = {name: request.POST.get(name, "") for name in form.fields if name not in stored_files}
             partial_answers.update({name: str(value) for name, value in valid.items()})
-            draft.answers = {
-                **draft.answers,
-                "_partial": {**draft.answers.get("_partial", {}), step.key: partial_answers},
-            }
-            draft.save(update_fields=["answers", "updated_at"])
+            draft_keep_partial(draft=draft, step=step, values=partial_answers)
             return _after_step(request, draft, procedure, step, action)
     return render(
         request,
@@ -411,8 +413,6 @@ def case_pay(request: HttpRequest, municipality_slug: str, reference: str) -> Ht
     case = Case.objects.filter(reference=reference).first()
     if case is None or not _may_see_confirmation(request, case):
         raise Http404(_("Diesen Vorgang gibt es nicht."))
-    from rathaus.cases.services import case_payment_start
-
     target = case_payment_start(
         case=case,
         return_url=reverse("application_done", kwargs={"municipality_slug": municipality_slug, "reference": reference}),

@@ -1,5 +1,6 @@
 """The engine's writes, called without HTTP: submit, workflow, requests, postbox, documents, audit."""
 
+import hashlib
 import io
 import uuid
 from datetime import timedelta
@@ -14,19 +15,23 @@ from pypdf import PdfReader
 
 from rathaus.accounts.models import Membership, User
 from rathaus.cases.models import Case, CaseEvent, Document, Draft, Message
+from rathaus.cases.selectors import draft_partial_answers
 from rathaus.cases.services import (
     case_legal_hold,
     case_submit,
     case_transition,
     document_correct,
     document_request,
+    document_store,
+    draft_keep_partial,
     draft_save_step,
     draft_start,
     message_from_applicant,
     message_to_applicant,
     note_add,
 )
-from rathaus.cases.tests.conftest import pdf_upload
+from rathaus.cases.tests.conftest import pdf_bytes, pdf_upload
+from rathaus.core.uploads import PDF
 from rathaus.municipalities.models import Department, Municipality
 from rathaus.records.models import AppendOnlyError, AuditEvent
 from rathaus.records.services import audit_verify
@@ -59,6 +64,63 @@ def submitted_case(municipality: Municipality, **kwargs: object) -> Case:
     draft = complete_draft(municipality, **kwargs)  # type: ignore[arg-type]
     case, _token = case_submit(draft=draft, idempotency_key=draft.token, user=None, payment_provider="counter")
     return case
+
+
+def test_what_was_typed_on_an_unfinished_step_stays_until_the_step_is_saved(soest: Municipality) -> None:
+    from rathaus.cases.tests.procedure import TestPermit
+
+    draft = draft_start(municipality=soest, procedure_key=TestPermit.key, user=None)
+    step = TestPermit(soest).step("person")
+
+    draft_keep_partial(draft=draft, step=step, values={"name": "Erika Muster", "email": "erika@"})
+    draft.refresh_from_db()
+    assert draft_partial_answers(draft=draft, step=step) == {"name": "Erika Muster", "email": "erika@"}
+    assert "person" not in draft.answers  # the step is still unanswered
+
+    draft_save_step(
+        draft=draft,
+        step=step,
+        cleaned_data={"name": "Erika Mustermann", "email": "erika@example.org", "on_behalf": False},
+        files={},
+    )
+    draft.refresh_from_db()
+    assert draft_partial_answers(draft=draft, step=step) == {}
+    assert draft.answers["person"]["name"] == "Erika Mustermann"
+
+
+def test_a_stored_document_carries_its_size_and_hash_and_a_new_version_points_back(soest: Municipality) -> None:
+    case = submitted_case(soest)
+    content = pdf_bytes()
+
+    first = document_store(
+        case=case,
+        kind=Document.Kind.INTERNAL,
+        title="Vermerk",
+        original_name="vermerk.pdf",
+        content=content,
+        document_type=PDF,
+        actor=None,
+    )
+    second = document_store(
+        case=case,
+        kind=Document.Kind.INTERNAL,
+        title="Vermerk",
+        original_name="vermerk.pdf",
+        content=content,
+        document_type=PDF,
+        actor=None,
+        previous=first,
+    )
+
+    assert first.size == len(content) and first.sha256 == hashlib.sha256(content).hexdigest()
+    assert str(first.file.name).endswith(".pdf") and first.content_type == "application/pdf"
+    with first.file.open("rb") as stored:
+        assert stored.read() == content
+    assert (second.version, second.previous) == (2, first)
+    with pytest.raises(ValueError, match="document type"):
+        document_store(
+            case=case, kind=Document.Kind.INTERNAL, title="Vermerk", original_name="v.pdf", content=content, actor=None
+        )
 
 
 def test_it_submits_a_complete_draft_as_one_case_with_a_reference_number(soest: Municipality) -> None:
