@@ -63,11 +63,6 @@ def _date_widget() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _choose(label: Any) -> list[tuple[str, Any]]:
-    """The empty first option of a select."""
-    return [("", label)]
-
-
 def _refuse(problem: Problem | None) -> None:
     """Raises a rule's problem with one field's value, from that field's `clean_<name>`."""
     if problem is not None:
@@ -176,7 +171,7 @@ class PersonForm(forms.Form):
     doctor = forms.CharField(label=_("Doktorgrad"), max_length=20, required=False)
     sex = forms.ChoiceField(
         label=_number(5, _("Geschlecht")),
-        choices=[*_choose(_("Bitte wählen")), *Sex.choices],
+        choices=[("", _("Bitte wählen")), *Sex.choices],
     )
     birth_date = forms.DateField(label=_number(6, _("Geburtsdatum")), widget=_date_widget())
     birth_place = forms.CharField(label=_number(6, _("Geburtsort")), max_length=80)
@@ -200,7 +195,7 @@ class PersonForm(forms.Form):
     residence_title = forms.ChoiceField(
         label=_number(30, _("Aufenthaltstitel")),
         required=False,
-        choices=[*_choose(_("Bitte wählen")), *ResidenceTitle.choices],
+        choices=[("", _("Bitte wählen")), *ResidenceTitle.choices],
         help_text=_("Nur für Staatsangehörige außerhalb von EU, EWR und Schweiz."),
     )
     residence_title_authority = forms.CharField(
@@ -212,7 +207,7 @@ class PersonForm(forms.Form):
     self_employment_allowed = forms.ChoiceField(
         label=_number(31, _("Ist eine selbständige Tätigkeit erlaubt?")),
         required=False,
-        choices=[*_choose(_("Bitte wählen")), *SelfEmployment.choices],
+        choices=[("", _("Bitte wählen")), *SelfEmployment.choices],
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -575,7 +570,7 @@ class DeregistrationForm(forms.Form):
     cause = forms.ChoiceField(
         label=_("Ursache der Aufgabe"),
         required=False,
-        choices=[*_choose(_("Keine Angabe")), *DeregistrationCause.choices],
+        choices=[("", _("Keine Angabe")), *DeregistrationCause.choices],
         help_text=_("Freiwillig, nur für die Statistik."),
     )
     successor = forms.CharField(
