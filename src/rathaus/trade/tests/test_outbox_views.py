@@ -104,17 +104,19 @@ def test_the_outbox_shows_the_newest_first_in_pages(
     assert "Seite 2 von 3" in second
 
 
-def test_a_clerk_of_another_department_sees_no_trade_messages(
+def test_a_clerk_of_another_department_is_refused_the_trade_messages(
     confirmed_gmbh: BusinessNotice, soest: Municipality
 ) -> None:
+    """The outbox holds names and addresses: an HR clerk may not open it at all (permission
+    "trade.outbox": the trade office, generalists and admins)."""
     other = make_staff(soest, "personal@soest.example")
     Membership.all_tenants.filter(user=other).update(department=make_department(soest, key="personal", name="Personal"))
     client = login(other)
     message = message_to(confirmed_gmbh, "finanzamt")
 
-    assert "0 Nachrichten" in client.get(OUTBOX).content.decode()
-    assert client.get(f"{OUTBOX}{message.pk}/").status_code == 404
-    assert client.post(f"{OUTBOX}{message.pk}/erneut/").status_code == 404
+    assert client.get(OUTBOX).status_code == 403
+    assert client.get(f"{OUTBOX}{message.pk}/").status_code == 403
+    assert client.post(f"{OUTBOX}{message.pk}/erneut/").status_code == 403
 
 
 def test_the_message_page_shows_its_fields_and_xml(confirmed_gmbh: BusinessNotice, clerk_client: Client) -> None:
