@@ -26,13 +26,13 @@ from django.views.decorators.http import require_http_methods, require_safe
 from rathaus.accounts.access import requires, staff_user
 from rathaus.core.language import localized
 from rathaus.municipalities.models import Municipality
-from rathaus.records.services import audit_record
 from rathaus.routing import Graph, GraphFileError, RoutingError
 from rathaus.schoolroute import batch
 from rathaus.schoolroute.eligibility import THRESHOLD_M, SchoolLevel, school_level
 from rathaus.schoolroute.maps import MapView, Marker, network_svg
 from rathaus.schoolroute.models import BatchRun, School
 from rathaus.schoolroute.selectors import street_network_get, street_network_graph
+from rathaus.schoolroute.services import batch_run_downloaded
 
 View = Callable[..., HttpResponse]
 
@@ -141,17 +141,10 @@ def batch_run_detail(request: HttpRequest, municipality_slug: str, run_id: int) 
 @requires("schoolroute.office")
 @require_safe
 def batch_run_download(request: HttpRequest, municipality_slug: str, run_id: int) -> HttpResponse:
-    municipality = _municipality(request)
     run = _run_for(run_id)
     if run.status != BatchRun.Status.DONE:
         raise Http404(_("Das Ergebnis dieser Prüfung liegt noch nicht vor."))
-    audit_record(
-        municipality=municipality,
-        actor=staff_user(request),
-        action="schoolroute.batch_downloaded",
-        obj=run,
-        data={"rows": run.rows_total},
-    )
+    batch_run_downloaded(run=run, actor=staff_user(request))
     response = HttpResponse(batch.batch_run_csv(run), content_type="text/csv; charset=utf-8; header=present")
     response["Content-Disposition"] = f'attachment; filename="schulweg-pruefung-{run.pk}.csv"'
     return response

@@ -14,10 +14,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from rathaus.accounts.models import User
 from rathaus.municipalities.models import Municipality
+from rathaus.records.services import audit_record
 from rathaus.routing import AddressFileError, AddressIndex, Graph, Progress, grounds_save, read_school_grounds
 from rathaus.schoolroute.eligibility import Schulform
-from rathaus.schoolroute.models import School, StreetNetwork
+from rathaus.schoolroute.models import BatchRun, School, StreetNetwork
 
 # Columns of the NRW school list (IT.NRW "AS_BS_Verzeichnis") that the import reads.
 COL_SCHULNUMMER = "Schulnummer"
@@ -267,3 +269,14 @@ def _addresses_save(municipality: Municipality, addresses: AddressIndex, *, sour
         "address_count": len(addresses),
         "imported_at": timezone.now(),
     }
+
+
+def batch_run_downloaded(*, run: BatchRun, actor: User) -> None:
+    """The school office downloaded the result of a roll check, which names pupils: that is recorded."""
+    audit_record(
+        municipality=run.municipality,
+        actor=actor,
+        action="schoolroute.batch_downloaded",
+        obj=run,
+        data={"rows": run.rows_total},
+    )

@@ -30,11 +30,10 @@ from rathaus.accounts.models import Membership
 from rathaus.cases.backoffice import PAGE_PARAM, page_number, query_with
 from rathaus.core.forms import saved
 from rathaus.municipalities.models import Municipality
-from rathaus.records.services import audit_record
 from rathaus.trade.gewanzv import FIELDS, RECIPIENTS, Label
 from rathaus.trade.models import OutboxMessage, Recipient, TradeOffice
 from rathaus.trade.outbox import TRANSPORTS, message_retry, office_update, recipient_save
-from rathaus.trade.services import trade_office_for
+from rathaus.trade.services import outbox_message_viewed, trade_office_for
 from rathaus.trade.xml import parse_fields
 
 PER_PAGE = 50
@@ -127,17 +126,7 @@ class CarriedField:
 @require_safe
 def message_detail(request: HttpRequest, municipality_slug: str, message_id: int) -> HttpResponse:
     message = _message_for(request, message_id)
-    audit_record(
-        municipality=message.municipality,
-        actor=staff_user(request),
-        action="trade.message_viewed",
-        obj=message,
-        data={
-            "message": str(message.message_uuid),
-            "recipient": message.recipient.kind,
-            "case": message.notice.reference,
-        },
-    )
+    outbox_message_viewed(message=message, actor=staff_user(request))
     carried = [CarriedField(number, FIELDS[number]) for number in sorted(parse_fields(message.xml)) if number in FIELDS]
     return render(
         request,

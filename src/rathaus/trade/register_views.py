@@ -26,12 +26,12 @@ from rathaus.accounts.access import requires, staff_user
 from rathaus.cases.backoffice import PAGE_PARAM, page_number, query_with
 from rathaus.municipalities.models import Municipality
 from rathaus.procedures.base import Procedure
-from rathaus.records.services import audit_record
 from rathaus.trade import statistics, wz
 from rathaus.trade.codes import legal_form_label
 from rathaus.trade.models import Business, BusinessNotice
 from rathaus.trade.procedure import Change, Deregistration, Registration
 from rathaus.trade.selectors import CONTAINS, PREFIX, RegisterFilter, business_with_history, register_search
+from rathaus.trade.services import business_viewed
 
 PER_PAGE = 25
 # A WZ code or its leading digits: "96021", "96.02.1", "96.02", "43.2", "43".
@@ -193,13 +193,7 @@ def business_detail(request: HttpRequest, municipality_slug: str, business_id: i
     except Business.DoesNotExist:
         raise Http404(_("Diesen Betrieb gibt es im Gewerberegister nicht.")) from None
     # The register holds personal data: staff opening a business is recorded, every time.
-    audit_record(
-        municipality=municipality,
-        actor=staff_user(request),
-        action="trade.business_viewed",
-        obj=business,
-        data={"business": business.number},
-    )
+    business_viewed(business=business, actor=staff_user(request))
     corrected = {notice.corrects_id for notice in notices if notice.corrects_id is not None}
     latest = notices[0] if notices else None
     procedure = _PROCEDURES.get(latest.kind) if latest is not None else None

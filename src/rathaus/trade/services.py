@@ -250,3 +250,29 @@ def outbox_enqueue(*, notice: BusinessNotice) -> list[OutboxMessage]:
         messages.append(message)
     deliver_after_commit([message.pk for message in messages])
     return messages
+
+
+def business_viewed(*, business: Business, actor: User) -> None:
+    """Staff opened a business of the register, which holds personal data: that is recorded, every time."""
+    audit_record(
+        municipality=business.municipality,
+        actor=actor,
+        action="trade.business_viewed",
+        obj=business,
+        data={"business": business.number},
+    )
+
+
+def outbox_message_viewed(*, message: OutboxMessage, actor: User) -> None:
+    """Staff opened a message to an authority with the data it carries: that is recorded."""
+    audit_record(
+        municipality=message.municipality,
+        actor=actor,
+        action="trade.message_viewed",
+        obj=message,
+        data={
+            "message": str(message.message_uuid),
+            "recipient": message.recipient.kind,
+            "case": message.notice.reference,
+        },
+    )
