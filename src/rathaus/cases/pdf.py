@@ -1,7 +1,7 @@
 """Documents for the electronic file as PDF/A: receipts (Eingangsbestätigung) and notices (Bescheid).
 
-Templates live in records/pdf/ and extend records/pdf/base.html, which sets the page, the letterhead
-and the page numbers. Rendering fetches nothing: an image must be inline as a data: URL.
+Templates extend records/pdf/base.html, which sets the page, the letterhead and the page numbers.
+(The templates still sit in the records app under records/pdf/: procedures name them there.) Rendering fetches nothing: an image must be inline as a data: URL.
 """
 
 import base64
