@@ -1,7 +1,8 @@
 """Documents for the electronic file as PDF/A: receipts (Eingangsbestätigung) and notices (Bescheid).
 
 Templates extend records/pdf/base.html, which sets the page, the letterhead and the page numbers.
-(The templates still sit in the records app under records/pdf/: procedures name them there.) Rendering fetches nothing: an image must be inline as a data: URL.
+The templates still sit in the records app under records/pdf/, where procedures name them.
+Rendering fetches nothing: an image must be inline as a data: URL.
 """
 
 import base64
