@@ -3,7 +3,6 @@ feedback, and the back office's start page, settings, departments and audit log.
 
 from django.urls import URLPattern, URLResolver, path
 
-from rathaus.records import views as record_views
 from rathaus.townhall import views
 
 site_patterns: list[URLPattern | URLResolver] = [
@@ -21,7 +20,7 @@ public_patterns: list[URLPattern | URLResolver] = [
 backoffice_patterns: list[URLPattern | URLResolver] = [
     path("", views.backoffice_dashboard, name="dashboard"),
     path("kommune/", views.backoffice_settings, name="settings"),
-    path("protokoll/", record_views.backoffice_audit, name="audit"),
+    path("protokoll/", views.backoffice_audit, name="audit"),
     path("rueckmeldungen/<int:feedback_id>/", views.backoffice_feedback_detail, name="feedback_detail"),
     path("fachbereiche/neu/", views.backoffice_department_edit, name="department_create"),
     path("fachbereiche/<int:department_id>/", views.backoffice_department_edit, name="department_edit"),

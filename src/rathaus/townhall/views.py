@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -8,6 +9,8 @@ from rathaus.accounts.access import navigation_for, requires, staff_user
 from rathaus.core.forms import saved
 from rathaus.core.uploads import sniff_image
 from rathaus.municipalities.models import AccessibilityFeedback, Department, Municipality
+from rathaus.records.models import AuditEvent
+from rathaus.records.services import audit_verify
 from rathaus.townhall.forms import AccessibilityFeedbackForm, DepartmentForm, MunicipalitySettingsForm
 from rathaus.townhall.services import accessibility_feedback_submit, department_save, municipality_update
 
@@ -124,3 +127,20 @@ def backoffice_department_edit(
         return redirect("backoffice:dashboard", municipality_slug=municipality_slug)
     heading = _("%(name)s bearbeiten") % {"name": department.name} if department else _("Neuer Fachbereich")
     return render(request, "backoffice_form.html", {"form": form, "heading": heading})
+
+
+# The audit page checks this many of the newest entries; `rathaus audit verify` checks whole chains.
+PAGE_VERIFY_ENTRIES = 1000
+
+
+@requires("townhall.audit")
+def backoffice_audit(request: HttpRequest, municipality_slug: str) -> HttpResponse:
+    municipality = request.municipality  # type: ignore[attr-defined]
+    events = AuditEvent.objects.select_related("actor").order_by("-sequence")
+    page = Paginator(events, 50).get_page(request.GET.get("seite"))
+    breaks = audit_verify(municipality=municipality, newest=PAGE_VERIFY_ENTRIES)
+    return render(
+        request,
+        "records/audit.html",
+        {"page": page, "chain_break": breaks[0] if breaks else None, "checked": PAGE_VERIFY_ENTRIES},
+    )
