@@ -16,11 +16,11 @@ Views and API endpoints never check any of this themselves.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
@@ -41,8 +41,13 @@ CLERK = Membership.Role.CLERK.value
 View = Callable[..., HttpResponse]
 
 
-class NotPermitted(Exception):
-    """A member of staff asked for something the policy does not let them have."""
+class NotPermitted(ValidationError, Http404):
+    """A member of staff asked for an object the policy does not let them have.
+
+    It is a 404: raised while a page looks up what it shows, the page answers as if the object
+    did not exist, so nobody learns of another department's cases, and no view maps it by hand.
+    It is also a ValidationError, so a service's refusal (assigning a case to someone of another
+    department) reaches the form that asked, as every other refusal of a service does."""
 
 
 def staff_user(request: HttpRequest) -> User:
@@ -93,6 +98,21 @@ def case_role(*, membership: Membership | None, department_id: int | None) -> st
     if membership.department_id is not None and membership.department_id != department_id:
         raise NotPermitted(_("Dieser Vorgang gehört zu einem anderen Fachbereich."))
     return membership.role
+
+
+def case_department_limit(membership: Membership | None) -> int | None | Literal[False]:
+    """The department whose cases the member may see, for a queryset: None for every department
+    (admins, generalists), False for none (no member), else the department's id."""
+    if membership is None:
+        return False
+    if membership.role == ADMIN or membership.department_id is None:
+        return None
+    return membership.department_id
+
+
+def staff_case_role(*, user: User, municipality: Municipality, department_id: int | None) -> str:
+    """The role `user` has on a case of `municipality` and `department_id`; `NotPermitted` otherwise."""
+    return case_role(membership=membership_of(user=user, municipality=municipality), department_id=department_id)
 
 
 def membership_of(*, user: User, municipality: Municipality) -> Membership | None:

@@ -171,11 +171,7 @@ def case_for_staff(request: HttpRequest, case_id: int) -> tuple[Case, str]:
     case = Case.objects.select_related("municipality", "department", "assigned_to").filter(pk=case_id).first()
     if case is None:
         raise Http404(_("Diesen Vorgang gibt es nicht."))
-    try:
-        role = staff_role_for(case=case, user=staff_user(request))
-    except ValidationError:
-        raise Http404(_("Diesen Vorgang gibt es nicht.")) from None
-    return case, role
+    return case, staff_role_for(case=case, user=staff_user(request))
 
 
 def _back(case: Case) -> HttpResponse:

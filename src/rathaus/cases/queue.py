@@ -15,10 +15,10 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import OrderBy
 from django.utils import timezone
 
-from rathaus.accounts.models import Membership, User
+from rathaus.accounts.access import case_department_limit, membership_of
+from rathaus.accounts.models import User
 from rathaus.cases.models import Case
 from rathaus.municipalities.models import Municipality
-from rathaus.procedures.base import ADMIN
 
 STATUS_OPEN = ""
 STATUS_ALL = "all"
@@ -101,15 +101,11 @@ def work_queue(
 
 def visible_cases(*, municipality: Municipality, user: User) -> QuerySet[Case]:
     """The cases of `municipality` that `user` may see in the back office (none for non-members)."""
-    cases = Case.all_tenants.filter(municipality=municipality)
-    membership = (
-        Membership.all_tenants.filter(municipality=municipality, user=user).only("role", "department_id").first()
-    )
-    if membership is None:
+    cases = Case.objects.filter(municipality=municipality)
+    limit = case_department_limit(membership_of(user=user, municipality=municipality))
+    if limit is False:
         return cases.none()
-    if membership.role != ADMIN and membership.department_id is not None:
-        cases = cases.filter(department_id=membership.department_id)
-    return cases
+    return cases if limit is None else cases.filter(department_id=limit)
 
 
 # What a queue row shows: no answers, no context (those can be large).

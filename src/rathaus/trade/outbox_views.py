@@ -25,8 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from rathaus.accounts.access import requires, staff_user
-from rathaus.accounts.models import Membership
+from rathaus.accounts.access import case_department_limit, requires, staff_user
 from rathaus.cases.backoffice import PAGE_PARAM, page_number, query_with
 from rathaus.core.forms import saved
 from rathaus.municipalities.models import Municipality
@@ -46,12 +45,12 @@ def _municipality(request: HttpRequest) -> Municipality:
 
 
 def visible_messages(request: HttpRequest) -> QuerySet[OutboxMessage]:
-    """The messages of cases the member of staff may open (see `cases.services.staff_role_for`)."""
-    membership: Membership = request.membership  # type: ignore[attr-defined]
+    """The messages of cases the member of staff may open (`accounts.access.case_department_limit`)."""
+    limit = case_department_limit(request.membership)  # type: ignore[attr-defined]
     queryset = OutboxMessage.objects.all()
-    if not membership.is_admin and membership.department_id is not None:
-        queryset = queryset.filter(notice__case__department_id=membership.department_id)
-    return queryset
+    if limit is False:
+        return queryset.none()
+    return queryset if limit is None else queryset.filter(notice__case__department_id=limit)
 
 
 # The outbox ------------------------------------------------------------------------------------------
