@@ -13,12 +13,12 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import Page, expect
 
+from rathaus.accounts.demo import CITIZEN_EMAIL, DEMO_PASSWORD
 from rathaus.accounts.models import User
 from rathaus.cases.models import Case
 from rathaus.catalog.models import Service
-from rathaus.accounts.demo import CITIZEN_EMAIL, DEMO_PASSWORD
-from rathaus.site.demo import demo_load
 from rathaus.municipalities.models import Municipality
+from rathaus.site.demo import demo_load
 from rathaus.testing import PASSWORD, make_staff, totp_code
 from tests.conftest import axe_violations, describe
 
@@ -177,7 +177,7 @@ def test_staff_account_pages_have_no_axe_violations(page: Page, live_server: Any
     log_in(page, live_server, ADMIN_OF_SOEST)
     if path == "CASE":
         # A file with documents, messages, a request for documents and notes: the demo's waiting application.
-        case = Case.objects.filter(municipality__slug="soest", status="waiting").first()
+        case = Case.all_tenants.filter(municipality__slug="soest", status="waiting").first()
         assert case is not None
         path = f"/soest/verwaltung/vorgaenge/{case.pk}/"
     page.goto(path)
@@ -186,7 +186,7 @@ def test_staff_account_pages_have_no_axe_violations(page: Page, live_server: Any
 
 def test_case_actions_in_error_state_have_no_axe_violations(page: Page, live_server: Any, demo: None) -> None:
     log_in(page, live_server, ADMIN_OF_SOEST)
-    case = Case.objects.filter(municipality__slug="soest", status="in_review").first()
+    case = Case.all_tenants.filter(municipality__slug="soest", status="in_review").first()
     assert case is not None
     page.goto(f"/soest/verwaltung/vorgaenge/{case.pk}/")
     page.get_by_role("button", name="Unterlagen nachfordern").click()

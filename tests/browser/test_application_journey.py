@@ -122,7 +122,7 @@ def test_a_job_application_from_submit_to_the_notice_in_the_postbox(
     page: Page, browser: Any, live_server: Any, demo: None, tmp_path: Path
 ) -> None:
     status_link = apply_for_the_job(page, tmp_path)
-    case = Case.objects.get(applicant_email="clara.neumann@example.org")
+    case = Case.all_tenants.get(applicant_email="clara.neumann@example.org")
     assert case.documents.filter(kind=Document.Kind.ATTACHMENT, original_name="Lebenslauf Clara Neumann.pdf").exists()
     assert case.documents.filter(kind=Document.Kind.RECEIPT).exists()
 
@@ -176,4 +176,4 @@ def test_a_job_application_from_submit_to_the_notice_in_the_postbox(
 def test_the_application_works_without_javascript(browser: Any, live_server: Any, demo: None, tmp_path: Path) -> None:
     with browser_page(browser, live_server.url, java_script_enabled=False) as page:
         apply_for_the_job(page, tmp_path, axe=False)
-    assert Case.objects.filter(applicant_email="clara.neumann@example.org").count() == 1
+    assert Case.all_tenants.filter(applicant_email="clara.neumann@example.org").count() == 1

@@ -147,7 +147,7 @@ def test_a_parent_applies_and_the_school_office_approves(
     tmp_path: Path,
 ) -> None:
     reference = apply_for_the_school_ticket(page, demo, tmp_path)
-    case = Case.objects.get(reference=reference)
+    case = Case.all_tenants.get(reference=reference)
     michaelschule = School.all_tenants.get(municipality__slug="muenster", schulnummer=MICHAELSCHULE)
     assert case.subject == f"Schülerfahrkosten: Lotta Albers, {school_years()[1][0]}"
     assert case.applicant_email == PARENT_EMAIL
@@ -188,6 +188,6 @@ def test_the_application_works_without_javascript(
 ) -> None:
     with browser_page(browser, live_server.url, java_script_enabled=False) as page:
         reference = apply_for_the_school_ticket(page, demo, tmp_path, axe=False)
-    case = Case.objects.get(reference=reference)
+    case = Case.all_tenants.get(reference=reference)
     assert case.applicant_email == PARENT_EMAIL
     assert case.answers["schulweg"]["length_m"] > 2000

@@ -14,11 +14,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from rathaus.site.demo import demo_load
 from rathaus.routing import Graph
 from rathaus.schoolroute.models import StreetNetwork
 from rathaus.schoolroute.selectors import street_network_graph
 from rathaus.schoolroute.views import pick_view
+from rathaus.site.demo import demo_load
 from tests.browser.test_accessibility import assert_accessible
 from tests.conftest import browser_page
 

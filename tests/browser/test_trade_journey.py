@@ -184,7 +184,7 @@ def test_a_gmbh_registers_online_and_the_clerk_issues_the_receipt(
     page: Page, browser: Any, live_server: Any, demo: Path
 ) -> None:
     status_link = register_the_gmbh(page)
-    case = Case.objects.get(applicant_email="m.lange@hellweg-waermetechnik.example")
+    case = Case.all_tenants.get(applicant_email="m.lange@hellweg-waermetechnik.example")
     assert case.subject == f"GewA 1: {COMPANY}"
     assert sorted(case.answers) == [
         "betrieb",
@@ -208,9 +208,9 @@ def test_a_gmbh_registers_online_and_the_clerk_issues_the_receipt(
         expect(clerk.locator(".case-status")).to_have_text("Empfang bescheinigt")
         assert_accessible(clerk)
 
-        business = Business.objects.get(name=COMPANY)
+        business = Business.all_tenants.get(name=COMPANY)
         assert business.wz_code == "43220"
-        messages = OutboxMessage.objects.filter(notice__business=business)
+        messages = OutboxMessage.all_tenants.filter(notice__business=business)
         kinds = set(messages.values_list("recipient__kind", flat=True))
         assert {"finanzamt", "hwk", "statistik", "dguv", "auslaenderbehoerde", "registergericht"} <= kinds
         assert "ihk" not in kinds  # a craft only: the HWK, not the IHK
@@ -238,4 +238,4 @@ def test_a_gmbh_registers_online_and_the_clerk_issues_the_receipt(
 def test_the_trade_notice_works_without_javascript(browser: Any, live_server: Any, demo: Path) -> None:
     with browser_page(browser, live_server.url, java_script_enabled=False) as page:
         register_the_gmbh(page, axe=False)
-    assert Case.objects.filter(subject=f"GewA 1: {COMPANY}").count() == 1
+    assert Case.all_tenants.filter(subject=f"GewA 1: {COMPANY}").count() == 1

@@ -136,7 +136,7 @@ def _status_choices(municipality: Municipality) -> list[tuple[str, str]]:
         Municipality.objects.filter(pk=municipality.pk)
         .annotate(
             **{
-                f"has_{number}": Exists(Case.all_tenants.filter(municipality=municipality, procedure_key=procedure.key))
+                f"has_{number}": Exists(Case.objects.filter(municipality=municipality, procedure_key=procedure.key))
                 for number, procedure in enumerate(procedures)
             }
         )
@@ -289,7 +289,7 @@ def _render_file(
 def _staff_choices(case: Case) -> list[tuple[int, str]]:
     """The municipality's staff who may work on this case: admins, its department's clerks, clerks of no department."""
     members = (
-        Membership.all_tenants.filter(municipality=case.municipality)
+        Membership.objects.filter(municipality=case.municipality)
         .filter(Q(role=ADMIN) | Q(department__isnull=True) | Q(department=case.department_id))
         .select_related("user")
         .order_by("user__last_name", "user__first_name", "user__email")

@@ -70,7 +70,7 @@ def case_export(*, case: Case, actor: User | None) -> bytes:
     """The case's electronic file as a ZIP archive (see the module docstring); records "case.exported"."""
     exported_at = timezone.now()
     procedure = _procedure(case)
-    documents = list(Document.all_tenants.filter(case=case).order_by("created_at", "pk"))
+    documents = list(Document.objects.of(case.municipality_id).filter(case=case).order_by("created_at", "pk"))
     files: list[tuple[str, bytes]] = []
     document_names: dict[int, str | None] = {}
     for number, document in enumerate(documents, start=1):
@@ -160,7 +160,7 @@ def _answers(case: Case, procedure: Procedure | None) -> list[dict[str, str]]:
 def _metadata(
     case: Case, procedure: Procedure | None, documents: list[Document], document_names: dict[int, str | None]
 ) -> dict[str, Any]:
-    messages = list(Message.all_tenants.filter(case=case).order_by("created_at", "pk"))
+    messages = list(Message.objects.of(case.municipality_id).filter(case=case).order_by("created_at", "pk"))
     attachments: dict[int, list[int]] = {}
     for document in documents:
         if document.message_id is not None:
@@ -225,7 +225,7 @@ def _metadata(
                 "text": note.text,
                 "created_at": _iso(note.created_at),
             }
-            for note in Note.all_tenants.filter(case=case).order_by("created_at", "pk")
+            for note in Note.objects.of(case.municipality_id).filter(case=case).order_by("created_at", "pk")
         ],
         "document_requests": [
             {
@@ -235,11 +235,13 @@ def _metadata(
                 "created_at": _iso(request.created_at),
                 "fulfilled_at": _iso(request.fulfilled_at),
             }
-            for request in DocumentRequest.all_tenants.filter(case=case).order_by("created_at", "pk")
+            for request in DocumentRequest.objects.of(case.municipality_id)
+            .filter(case=case)
+            .order_by("created_at", "pk")
         ],
         "events": [
             {"kind": event.kind, "status": event.status, "text": event.text, "created_at": _iso(event.created_at)}
-            for event in CaseEvent.all_tenants.filter(case=case).order_by("created_at", "pk")
+            for event in CaseEvent.objects.of(case.municipality_id).filter(case=case).order_by("created_at", "pk")
         ],
     }
 
@@ -251,7 +253,7 @@ def _audit_slice(case: Case, documents: list[Document]) -> dict[str, Any]:
         | Q(data__case=case.reference)
         | Q(object_type__in=DOCUMENT_TYPES, object_id__in=[str(document.pk) for document in documents])
     )
-    events = AuditEvent.all_tenants.filter(about, municipality=case.municipality).order_by("sequence")
+    events = AuditEvent.objects.of(case.municipality_id).filter(about).order_by("sequence")
     return {
         "municipality": {"name": case.municipality.name, "ags": case.municipality.ags},
         "hash_rule": HASH_RULE,

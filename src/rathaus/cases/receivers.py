@@ -12,6 +12,6 @@ from rathaus.payments.signals import payment_status_changed
 
 @receiver(payment_status_changed, sender=Payment)
 def payment_changed(sender: type[Payment], payment: Payment, **kwargs: Any) -> None:
-    case = Case.all_tenants.filter(municipality_id=payment.municipality_id, reference=payment.reference).first()
+    case = Case.objects.filter(municipality_id=payment.municipality_id, reference=payment.reference).first()
     if case is not None and case.payment_status != payment.status:
         case_payment_update(case=case, status=payment.status, actor=kwargs.get("actor"))

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from rathaus.cases.models import Case, CaseEvent, Document, DocumentRequest, Draft, Message, Note
 from rathaus.cases.services import draft_discard, hash_token
+from rathaus.municipalities.tenancy import tenant_scope
 from rathaus.procedures import registry
 from rathaus.procedures.base import Procedure, Retention
 from rathaus.records.services import audit_record
@@ -98,27 +99,28 @@ def retention_apply(*, now: datetime | None = None, dry_run: bool = False) -> Re
 def _case_expire(*, case_id: int, now: datetime, dry_run: bool) -> str | None:
     with transaction.atomic():
         case = Case.all_tenants.select_for_update().select_related("municipality").get(pk=case_id)
-        # Checked again under the lock: a hold may have been set, or the case reopened, since the list was read.
-        if case.legal_hold:
-            return HELD
-        if case.anonymised_at is not None or case.retention_until is None or case.retention_until > now:
-            return None
-        procedure = registry.get(case.procedure_key)
-        retention = procedure.retention
-        if retention.action not in ("delete", "anonymise"):
-            raise ValueError(f"Unknown retention action {retention.action!r} in {case.procedure_key}.")
-        if retention.action == "anonymise":
+        with tenant_scope(case.municipality):
+            # Checked again under the lock: a hold may have been set, or the case reopened, since the list was read.
+            if case.legal_hold:
+                return HELD
+            if case.anonymised_at is not None or case.retention_until is None or case.retention_until > now:
+                return None
+            procedure = registry.get(case.procedure_key)
+            retention = procedure.retention
+            if retention.action not in ("delete", "anonymise"):
+                raise ValueError(f"Unknown retention action {retention.action!r} in {case.procedure_key}.")
+            if retention.action == "anonymise":
+                if not dry_run:
+                    _case_anonymise(case, procedure, retention)
+                return ANONYMISED
             if not dry_run:
-                _case_anonymise(case, procedure, retention)
-            return ANONYMISED
-        if not dry_run:
-            _case_delete(case, retention)
-        return DELETED
+                _case_delete(case, retention)
+            return DELETED
 
 
 def _documents_remove(case: Case) -> int:
     """Deletes the stored files, then the rows, of every document of the case (all versions)."""
-    documents = Document.all_tenants.filter(case=case)
+    documents = Document.objects.of(case.municipality_id).filter(case=case)
     count = 0
     # Files first: when the storage fails, the transaction rolls back with nothing in the database
     # changed, and the next run tries again (deleting a file that is already gone is no error).
@@ -128,7 +130,7 @@ def _documents_remove(case: Case) -> int:
         count += 1
     # A correction protects the version it replaces (`previous` is PROTECT): newest versions go first.
     for version in sorted(set(documents.values_list("version", flat=True)), reverse=True):
-        Document.all_tenants.filter(case=case, version=version).delete()
+        Document.objects.of(case.municipality_id).filter(case=case, version=version).delete()
     return count
 
 
@@ -157,12 +159,14 @@ def _case_delete(case: Case, retention: Retention) -> None:
 
 def _case_anonymise(case: Case, procedure: type[Procedure], retention: Retention) -> None:
     documents = _documents_remove(case)
-    Note.all_tenants.filter(case=case).delete()
-    Message.all_tenants.filter(case=case).update(subject=ERASED, body=ERASED)
-    Message.all_tenants.filter(case=case, direction=Message.Direction.FROM_APPLICANT).update(sender=None)
-    DocumentRequest.all_tenants.filter(case=case).update(text=ERASED)
+    Note.objects.of(case.municipality_id).filter(case=case).delete()
+    Message.objects.of(case.municipality_id).filter(case=case).update(subject=ERASED, body=ERASED)
+    Message.objects.of(case.municipality_id).filter(case=case, direction=Message.Direction.FROM_APPLICANT).update(
+        sender=None
+    )
+    DocumentRequest.objects.of(case.municipality_id).filter(case=case).update(text=ERASED)
     # The kind, status and date of each event stay for statistics; texts may name files or people.
-    CaseEvent.all_tenants.filter(case=case).update(text="")
+    CaseEvent.objects.of(case.municipality_id).filter(case=case).update(text="")
     case.subject = str(procedure.title)[:200]  # the subject is made from the answers
     case.answers = {}
     case.context = {}

@@ -12,6 +12,7 @@ from rathaus.cases.models import Case
 from rathaus.cases.pdf import render_pdf
 from rathaus.cases.retention import retention_apply
 from rathaus.cases.services import notice_store, procedure_for, receipt_store
+from rathaus.municipalities.tenancy import tenant_scope
 
 logger = logging.getLogger(__name__)
 
@@ -20,56 +21,58 @@ logger = logging.getLogger(__name__)
 def receipt_generate(case_id: int) -> None:
     """The receipt (Eingangsbestätigung) as PDF/A, filed in the case's electronic file."""
     case = Case.all_tenants.select_related("municipality").get(pk=case_id)
-    if case.documents.filter(kind="receipt").exists():
-        return  # a retried task must not file a second receipt
-    procedure = procedure_for(case)
-    with translation.override(case.language):
-        pdf = render_pdf(
-            procedure.receipt_template,
-            {
-                "municipality": case.municipality,
-                "case": case,
-                "procedure_title": procedure.title,
-                "summary": [
-                    (f"{section.step.title}: {line.label}", line.value)
-                    for section in procedure.review(case.answers)
-                    for line in section.lines
-                ],
-                "fee": case.fee,
-            },
-            title=_("Eingangsbestätigung %(reference)s") % {"reference": case.reference},
-            language=case.language,
-            author=case.municipality.name,
-        )
-    receipt_store(case=case, pdf=pdf)
+    with tenant_scope(case.municipality):
+        if case.documents.filter(kind="receipt").exists():
+            return  # a retried task must not file a second receipt
+        procedure = procedure_for(case)
+        with translation.override(case.language):
+            pdf = render_pdf(
+                procedure.receipt_template,
+                {
+                    "municipality": case.municipality,
+                    "case": case,
+                    "procedure_title": procedure.title,
+                    "summary": [
+                        (f"{section.step.title}: {line.label}", line.value)
+                        for section in procedure.review(case.answers)
+                        for line in section.lines
+                    ],
+                    "fee": case.fee,
+                },
+                title=_("Eingangsbestätigung %(reference)s") % {"reference": case.reference},
+                language=case.language,
+                author=case.municipality.name,
+            )
+        receipt_store(case=case, pdf=pdf)
 
 
 @task()
 def notice_generate(case_id: int, transition_key: str, text: str, actor_id: int | None) -> None:
     """A notice (Bescheid) for a transition, as PDF/A, delivered to the applicant's postbox."""
     case = Case.all_tenants.select_related("municipality").get(pk=case_id)
-    procedure = procedure_for(case)
-    transition = procedure.workflow.transition(transition_key)
-    if transition.notice_template is None:
-        raise ValueError(f"The transition {transition_key!r} has no notice.")
-    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
-    with translation.override(case.language):
-        title = str(transition.notice_title or transition.label)
-        pdf = render_pdf(
-            transition.notice_template,
-            {
-                "municipality": case.municipality,
-                "case": case,
-                "heading": title,
-                "body": text,
-                "clerk_name": actor.get_full_name() or actor.email if actor else "",
-                **procedure.notice_context(case, transition, text),
-            },
-            title=f"{title} {case.reference}",
-            language=case.language,
-            author=case.municipality.name,
-        )
-    notice_store(case=case, transition=transition, text=text, actor=actor, pdf=pdf)
+    with tenant_scope(case.municipality):
+        procedure = procedure_for(case)
+        transition = procedure.workflow.transition(transition_key)
+        if transition.notice_template is None:
+            raise ValueError(f"The transition {transition_key!r} has no notice.")
+        actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+        with translation.override(case.language):
+            title = str(transition.notice_title or transition.label)
+            pdf = render_pdf(
+                transition.notice_template,
+                {
+                    "municipality": case.municipality,
+                    "case": case,
+                    "heading": title,
+                    "body": text,
+                    "clerk_name": actor.get_full_name() or actor.email if actor else "",
+                    **procedure.notice_context(case, transition, text),
+                },
+                title=f"{title} {case.reference}",
+                language=case.language,
+                author=case.municipality.name,
+            )
+        notice_store(case=case, transition=transition, text=text, actor=actor, pdf=pdf)
 
 
 @task()

@@ -56,8 +56,8 @@ class ServiceForm(forms.ModelForm[Service]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Querysets built at import time carry no tenant filter: build this one per request.
-        self.fields["department"].queryset = Department.objects.all()  # type: ignore[attr-defined]
+        # The departments of the service's municipality (a queryset built at import has none in scope).
+        self.fields["department"].queryset = Department.objects.of(self.instance.municipality_id)  # type: ignore[attr-defined]
         self.fields["procedure_key"].widget = forms.Select(
             choices=[("", _("Kein Online-Verfahren")), *registry.choices()]
         )

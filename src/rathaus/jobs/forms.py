@@ -48,8 +48,8 @@ class JobPostingForm(forms.ModelForm[JobPosting]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Built per request so that the tenant filter applies.
-        self.fields["department"].queryset = Department.objects.all()  # type: ignore[attr-defined]
+        # The departments of the posting's municipality (a queryset built at import has none in scope).
+        self.fields["department"].queryset = Department.objects.of(self.instance.municipality_id)  # type: ignore[attr-defined]
 
     def clean_pay_grade(self) -> str:
         # "eg9a", "EG  9a" and "s11B" are common spellings of "EG 9a" and "S 11b"; the model checks the result.

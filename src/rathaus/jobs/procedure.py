@@ -209,7 +209,7 @@ class JobApplication(Procedure):
         if posting_id is None:
             return None
         # Outside a request the tenant manager shows every municipality: name ours explicitly.
-        return JobPosting.all_tenants.filter(municipality=self.municipality, pk=posting_id).first()
+        return JobPosting.objects.filter(municipality=self.municipality, pk=posting_id).first()
 
     def validate(self, answers: Answers, context: Mapping[str, Any]) -> None:
         # The posting may have been withdrawn or its deadline passed while the applicant was writing.

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.sql.where import NothingNode
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -47,16 +48,28 @@ class _NoTenant:
 
 
 NO_TENANT: Final = _NoTenant()
-_current: ContextVar[Municipality | _NoTenant | None] = ContextVar("rathaus_tenant", default=None)
+_current: ContextVar[Municipality | _NoTenant | _Every | None] = ContextVar("rathaus_tenant", default=None)
 
 # Files (under src/rathaus) that use the escape `all_tenants`, with how often and why. Keep it short:
 # code that works for one municipality names it with `tenant_scope` or `objects.of(...)`.
-REVIEWED_ESCAPES: Final[dict[str, tuple[int, str]]] = {}
+REVIEWED_ESCAPES: Final[dict[str, tuple[int, str]]] = {
+    "accounts/services.py": (2, "deleting an account removes the person's memberships and feedback in every town"),
+    "accounts/views.py": (1, "a person's profile lists their staff memberships in every town"),
+    "cases/retention.py": (3, "the retention run finds due cases and stale drafts of every town, then works per case"),
+    "cases/tasks.py": (2, "a PDF task gets a case id, finds the case, then works in its municipality's scope"),
+    "records/management/commands/audit.py": (1, "the operator's `audit verify` counts every town's entries"),
+    "schoolroute/batch.py": (2, "the batch task finds its run by id; the 30-day purge deletes old runs of every town"),
+    "trade/management/commands/outbox.py": (2, "the operator's `outbox` command reports every town's messages"),
+    "trade/outbox.py": (
+        3,
+        "the delivery task finds its message by id; the scheduler queues due messages of every town",
+    ),
+}
 
 
 def current_municipality() -> Municipality | None:
     value = _current.get()
-    return None if isinstance(value, _NoTenant) else value
+    return None if isinstance(value, (_NoTenant, _Every)) else value
 
 
 @contextmanager
@@ -86,18 +99,90 @@ def request_tenant_set(municipality: Municipality) -> None:
 
 
 _Row = TypeVar("_Row", bound=models.Model)
-_FAIL_CLOSED = False  # switched on once every caller names its municipality
+
+
+class _Every:
+    """Django's own integrity checks (unique constraints, a foreign key's municipality) look at
+    every row: they answer only "exists or not", and the database enforces the same anyway."""
+
+
+_EVERY: Final = _Every()
+
+
+@contextmanager
+def _integrity_checks() -> Iterator[None]:
+    token = _current.set(_EVERY)  # type: ignore[arg-type]
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def _named_municipality(kwargs: dict[str, Any]) -> Any:
+    return kwargs.get("municipality", kwargs.get("municipality_id"))
 
 
 class TenantQuerySet(models.QuerySet[_Row]):
-    """Rows of one municipality: `create` (and so `get_or_create`) makes rows in it."""
+    """Rows of one municipality: `create` (and so `get_or_create`) makes rows in it.
+
+    Built with nothing in scope, the queryset is "unscoped": it may be built and refined (Django
+    builds form fields' querysets when a module is imported) but it refuses to run, unless a
+    filter names the municipality."""
 
     _tenant_id: int | None = None
+    _unscoped: bool = False
 
     def _clone(self) -> TenantQuerySet[_Row]:
         clone: TenantQuerySet[_Row] = super()._clone()  # type: ignore[assignment]
         clone._tenant_id = self._tenant_id
+        clone._unscoped = self._unscoped
         return clone
+
+    def _refuse_unscoped(self) -> None:
+        if self._unscoped and not isinstance(_current.get(), _Every):
+            raise TenantScopeError(
+                f"{self.model.__name__}: no municipality is in scope. Outside a request, name it with "
+                "`tenant_scope(municipality)` or `objects.of(municipality)`; work across every "
+                "municipality uses `all_tenants` and is listed in municipalities/tenancy.py."
+            )
+
+    def filter(self, *args: Any, **kwargs: Any) -> TenantQuerySet[_Row]:
+        named = _named_municipality(kwargs)
+        if self._unscoped and named is not None:
+            clone = self._clone()
+            clone._unscoped = False
+            clone.query.where.children = [c for c in clone.query.where.children if not isinstance(c, NothingNode)]
+            clone._tenant_id = named if isinstance(named, int) else named.pk
+            return clone.filter(*args, **kwargs)
+        return super().filter(*args, **kwargs)  # type: ignore[return-value]
+
+    def _fetch_all(self) -> None:
+        self._refuse_unscoped()
+        super()._fetch_all()  # type: ignore[misc]
+
+    def count(self) -> int:
+        self._refuse_unscoped()
+        return super().count()
+
+    def exists(self) -> bool:
+        self._refuse_unscoped()
+        return super().exists()
+
+    def aggregate(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        self._refuse_unscoped()
+        return super().aggregate(*args, **kwargs)
+
+    def update(self, **kwargs: Any) -> int:
+        self._refuse_unscoped()
+        return super().update(**kwargs)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        self._refuse_unscoped()
+        return super().delete()
+
+    def iterator(self, chunk_size: int | None = None) -> Iterator[_Row]:
+        self._refuse_unscoped()
+        return super().iterator(chunk_size=chunk_size)
 
     def create(self, **kwargs: Any) -> _Row:
         if self._tenant_id is not None and "municipality" not in kwargs:
@@ -111,54 +196,32 @@ class TenantManager(models.Manager[_Row]):
 
     def get_queryset(self) -> TenantQuerySet[_Row]:
         tenant = _current.get()
+        queryset = self._all()
         if tenant is None and getattr(self, "instance", None) is not None:
             # A related manager (`case.documents`): its rows are the ones pointing at one row, which
             # `TenantModel.clean` keeps in that row's municipality. Django adds the filter.
-            return self._all()
-        if tenant is None and not _FAIL_CLOSED:
-            return self._all()
+            return queryset
         if tenant is None:
-            raise TenantScopeError(
-                f"{self.model.__name__}: no municipality is in scope. Outside a request, name it with "
-                "`tenant_scope(municipality)` or `objects.of(municipality)`; work across every "
-                "municipality uses `all_tenants` and is listed in municipalities/tenancy.py."
-            )
-        queryset = self._all()
+            # Refuses to run unless a filter names the municipality; used inside another query
+            # (a subquery), where it cannot refuse, it matches nothing.
+            queryset._unscoped = True
+            queryset.query.set_empty()
+            return queryset
+        if isinstance(tenant, _Every):
+            return queryset
         if isinstance(tenant, _NoTenant):
             return queryset.none()
         queryset._tenant_id = tenant.pk
         return queryset.filter(municipality=tenant)
-
-    def _scoped(self, kwargs: dict[str, Any]) -> TenantQuerySet[_Row]:
-        """With nothing in scope, a query that names its municipality (`filter(municipality=…)`)
-        is scoped by it; in a request it stays within the request's municipality as well."""
-        if _current.get() is None and getattr(self, "instance", None) is None:
-            named = kwargs.get("municipality", kwargs.get("municipality_id"))
-            if named is not None:
-                return self.of(named)
-        return self.get_queryset()
-
-    def filter(self, *args: Any, **kwargs: Any) -> TenantQuerySet[_Row]:
-        return self._scoped(kwargs).filter(*args, **kwargs)
-
-    def get(self, *args: Any, **kwargs: Any) -> _Row:
-        return self._scoped(kwargs).get(*args, **kwargs)
-
-    def create(self, **kwargs: Any) -> _Row:
-        return self._scoped(kwargs).create(**kwargs)
-
-    def get_or_create(self, defaults: Any = None, **kwargs: Any) -> tuple[_Row, bool]:
-        return self._scoped(kwargs).get_or_create(defaults=defaults, **kwargs)
-
-    def update_or_create(self, defaults: Any = None, create_defaults: Any = None, **kwargs: Any) -> tuple[_Row, bool]:
-        return self._scoped(kwargs).update_or_create(defaults=defaults, create_defaults=create_defaults, **kwargs)
 
     def of(self, municipality: Municipality | int) -> TenantQuerySet[_Row]:
         """The rows of `municipality` (an instance or its id). Inside a request for another
         municipality, or one that names none, there are none."""
         municipality_id = municipality if isinstance(municipality, int) else municipality.pk
         tenant = _current.get()
-        if isinstance(tenant, _NoTenant) or (tenant is not None and tenant.pk != municipality_id):
+        if isinstance(tenant, _NoTenant) or (
+            tenant is not None and not isinstance(tenant, _Every) and tenant.pk != municipality_id
+        ):
             return self._all().none()
         queryset = self._all().filter(municipality_id=municipality_id)
         queryset._tenant_id = municipality_id
@@ -176,6 +239,14 @@ class TenantModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def validate_unique(self, exclude: Any = None) -> None:
+        with _integrity_checks():
+            super().validate_unique(exclude=exclude)
+
+    def validate_constraints(self, exclude: Any = None) -> None:
+        with _integrity_checks():
+            super().validate_constraints(exclude=exclude)
 
     def clean(self) -> None:
         """A row may only point at rows of its own municipality."""

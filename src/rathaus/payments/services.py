@@ -69,7 +69,9 @@ def payment_set_status(*, payment: Payment, status: str, actor: User | None = No
     """
     with transaction.atomic():
         # Read the status under a row lock: a provider's return and a clerk may race.
-        current = Payment.objects.of(payment.municipality_id).select_for_update().only("status").get(pk=payment.pk).status
+        current = (
+            Payment.objects.of(payment.municipality_id).select_for_update().only("status").get(pk=payment.pk).status
+        )
         if status not in ALLOWED_TRANSITIONS.get(current, frozenset()):
             raise ValidationError(
                 _("Eine Zahlung mit dem Status „%(current)s“ kann nicht „%(new)s“ werden.")

@@ -38,6 +38,7 @@ from rathaus.accounts.models import User
 from rathaus.core.language import localized
 from rathaus.core.uploads import EXECUTABLE_MAGICS, MARKUP_OPENINGS, MEGABYTE, OLE_MAGIC, ZIP_MAGICS, sniff_image
 from rathaus.municipalities.models import Municipality
+from rathaus.municipalities.tenancy import tenant_scope
 from rathaus.records.services import audit_record
 from rathaus.routing import AddressIndex, AddressNotFound, AmbiguousAddress, Graph, RoutingError, SchoolGrounds
 from rathaus.schoolroute.eligibility import Entitlement, school_level
@@ -513,31 +514,32 @@ def batch_run_process(run_id: int) -> str:
     run = BatchRun.all_tenants.select_related("municipality").filter(pk=run_id).first()
     if run is None:
         return "missing"
-    if run.status != BatchRun.Status.PENDING:
-        return str(run.status)
-    run.status = BatchRun.Status.RUNNING
-    run.save(update_fields=["status"])
-    with translation.override(run.language):
-        try:
-            results = _process(run)
-        except Exception as error:
-            logger.exception("Batch run %s failed", run.pk)
-            run.status = BatchRun.Status.FAILED
-            run.error = (
-                localized(error)
-                if isinstance(error, RoutingError)
-                else _("Interner Fehler: %(error)s") % {"error": type(error).__name__}
-            )
-            run.finished_at = timezone.now()
-            run.save(update_fields=["status", "error", "finished_at"])
+    with tenant_scope(run.municipality):
+        if run.status != BatchRun.Status.PENDING:
             return str(run.status)
-    run.results = [result.as_json() for result in results]
-    run.rows_done = len(results)
-    run.rows_failed = sum(1 for result in results if result.error)
-    run.status = BatchRun.Status.DONE
-    run.finished_at = timezone.now()
-    run.save(update_fields=["results", "rows_done", "rows_failed", "status", "finished_at"])
-    return str(run.status)
+        run.status = BatchRun.Status.RUNNING
+        run.save(update_fields=["status"])
+        with translation.override(run.language):
+            try:
+                results = _process(run)
+            except Exception as error:
+                logger.exception("Batch run %s failed", run.pk)
+                run.status = BatchRun.Status.FAILED
+                run.error = (
+                    localized(error)
+                    if isinstance(error, RoutingError)
+                    else _("Interner Fehler: %(error)s") % {"error": type(error).__name__}
+                )
+                run.finished_at = timezone.now()
+                run.save(update_fields=["status", "error", "finished_at"])
+                return str(run.status)
+        run.results = [result.as_json() for result in results]
+        run.rows_done = len(results)
+        run.rows_failed = sum(1 for result in results if result.error)
+        run.status = BatchRun.Status.DONE
+        run.finished_at = timezone.now()
+        run.save(update_fields=["results", "rows_done", "rows_failed", "status", "finished_at"])
+        return str(run.status)
 
 
 def _process(run: BatchRun) -> list[RowResult]:
@@ -552,9 +554,9 @@ def _process(run: BatchRun) -> list[RowResult]:
     addresses = street_network_addresses(network) if roll.by_address else None
 
     def progress(done: int) -> None:
-        BatchRun.all_tenants.filter(pk=run.pk).update(rows_done=done)
+        BatchRun.objects.of(run.municipality_id).filter(pk=run.pk).update(rows_done=done)
 
-    schools = School.all_tenants.filter(municipality=municipality)
+    schools = School.objects.filter(municipality=municipality)
     grounds = street_network_grounds(network)
     return roll_check(roll=roll, schools=schools, graph=graph, addresses=addresses, grounds=grounds, progress=progress)
 

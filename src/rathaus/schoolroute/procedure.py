@@ -150,7 +150,7 @@ class RouteForm(forms.Form):
         if self.errors:
             return cleaned
         municipality = self.procedure.municipality
-        school = School.all_tenants.filter(municipality=municipality, schulnummer=cleaned.get("school", "")).first()
+        school = School.objects.filter(municipality=municipality, schulnummer=cleaned.get("school", "")).first()
         if school is None:
             self.add_error("school", _("Diese Schule gibt es in der Schulliste nicht."))
             return cleaned
@@ -176,7 +176,7 @@ class RouteForm(forms.Form):
                 school=school,
                 start=start,
                 grade=grade,
-                schools=School.all_tenants.filter(municipality=municipality, schulform=school.schulform),
+                schools=School.objects.filter(municipality=municipality, schulform=school.schulform),
             )
         except GraphFileError as error:
             self.add_error(None, localized(error))
@@ -491,7 +491,7 @@ class SchoolTransport(Procedure):
         form = super().form_for(step, **kwargs)
         if step.key != ROUTE_STEP:
             return form
-        schools = School.all_tenants.filter(municipality=self.municipality).order_by("name", "schulnummer")
+        schools = School.objects.filter(municipality=self.municipality).order_by("name", "schulnummer")
         school_field = form.fields["school"]
         if isinstance(school_field, forms.ChoiceField):
             school_field.choices = [("", gettext("Bitte wählen"))] + [
@@ -657,7 +657,7 @@ class SchoolTransport(Procedure):
         person = case.answers.get(APPLICANT_STEP, {})
         pupil = case.answers.get(PUPIL_STEP, {})
         route = case.answers.get(ROUTE_STEP, {})
-        school = School.all_tenants.filter(municipality=case.municipality, schulnummer=route.get("school", "")).first()
+        school = School.objects.filter(municipality=case.municipality, schulnummer=route.get("school", "")).first()
         court = COURTS.get(case.municipality.ags[:5], gettext("zuständigen Verwaltungsgericht"))
         return {
             "transition_key": transition.key,

@@ -26,7 +26,7 @@ def school_list(*, municipality: Municipality, schulform: str = "") -> QuerySet[
 
 
 def street_network_get(*, municipality: Municipality) -> StreetNetwork | None:
-    return StreetNetwork.all_tenants.filter(municipality=municipality).first()
+    return StreetNetwork.objects.filter(municipality=municipality).first()
 
 
 # The files of a network (graph, addresses, school grounds), each loaded once per process and

@@ -142,7 +142,7 @@ def schools_import(*, municipality: Municipality, rows: Iterable[tuple[int, Mapp
     listed in the report with its line and a German reason; the good rows are imported.
     """
     report = ImportReport()
-    existing = {school.schulnummer: school for school in School.all_tenants.filter(municipality=municipality)}
+    existing = {school.schulnummer: school for school in School.objects.filter(municipality=municipality)}
     seen: set[str] = set()
     for line, row in rows:
         try:
@@ -156,7 +156,7 @@ def schools_import(*, municipality: Municipality, rows: Iterable[tuple[int, Mapp
         seen.add(schulnummer)
         school = existing.get(schulnummer)
         if school is None:
-            School.all_tenants.create(municipality=municipality, schulnummer=schulnummer, **fields)
+            School.objects.create(municipality=municipality, schulnummer=schulnummer, **fields)
             report.created += 1
             continue
         changed = [name for name, value in fields.items() if getattr(school, name) != value]
@@ -209,7 +209,7 @@ def street_network_import(
         "node_count": graph.node_count,
         "edge_count": graph.edge_count,
     }
-    current = StreetNetwork.all_tenants.filter(municipality=municipality).first()
+    current = StreetNetwork.objects.filter(municipality=municipality).first()
     # Addresses imported on their own (house coordinates) outlive a new street extract.
     keeps_official = bool(current and current.address_file and current.address_source != current.source_name)
     if addresses is not None and not keeps_official:
@@ -217,7 +217,7 @@ def street_network_import(
             defaults.update(_addresses_save(municipality, addresses, source_name=source.name))
         else:  # the earlier extract's addresses belong to the replaced network
             defaults.update(address_file="", address_source="", address_count=0)
-    network, _ = StreetNetwork.all_tenants.update_or_create(municipality=municipality, defaults=defaults)
+    network, _ = StreetNetwork.objects.update_or_create(municipality=municipality, defaults=defaults)
     return network
 
 
@@ -228,7 +228,7 @@ def addresses_import(*, municipality: Municipality, path: str | os.PathLike[str]
     .osm.bz2, .osm.pbf). Needs the street network first (ValueError otherwise); a bad file
     raises `rathaus.routing.AddressFileError` and leaves the current addresses untouched.
     """
-    network = StreetNetwork.all_tenants.filter(municipality=municipality).first()
+    network = StreetNetwork.objects.filter(municipality=municipality).first()
     if network is None:
         raise ValueError(
             f"Für {municipality.name} ist noch kein Straßennetz importiert: zuerst „rathaus import-streets“. "

@@ -509,7 +509,7 @@ class BusinessLookupForm(forms.Form):
             return None
         number = self.cleaned_data.get("number", "").strip().upper()
         return (
-            models.Business.all_tenants.filter(
+            models.Business.objects.filter(
                 municipality=procedure.municipality,
                 number=number,
                 postal_code=self.cleaned_data.get("postal_code", ""),

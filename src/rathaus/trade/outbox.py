@@ -42,6 +42,7 @@ from django_tasks import task
 
 from rathaus.accounts.models import User
 from rathaus.core.mail import RETRY_DELAYS, QueuedEmailBackend
+from rathaus.municipalities.tenancy import tenant_scope
 from rathaus.records.services import audit_record
 from rathaus.trade.models import OutboxMessage, Recipient, TradeOffice
 
@@ -234,7 +235,8 @@ def _claim(message: OutboxMessage) -> bool:
     """Takes the message for this task if it is (still) due; False if another task has it or it is done."""
     now = timezone.now()
     claimed = (
-        OutboxMessage.all_tenants.filter(pk=message.pk, status__in=[PENDING, FAILED], attempts=message.attempts)
+        OutboxMessage.objects.of(message.municipality_id)
+        .filter(pk=message.pk, status__in=[PENDING, FAILED], attempts=message.attempts)
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
         .update(next_attempt_at=now + CLAIM)
     )
@@ -282,24 +284,26 @@ def deliver(message_id: int) -> str:
     )
     if message is None:
         return "missing"
-    if message.status not in (PENDING, FAILED) or not _claim(message):
-        return str(message.status)  # already sent, given up, not yet due, or in another task's hands
-    transport = TRANSPORTS.get(message.recipient.transport)
-    try:
-        if transport is None:
-            raise DeliveryError(
-                _("Den Übermittlungsweg „%(transport)s“ gibt es nicht.") % {"transport": message.recipient.transport}
-            )
-        transport.send(message)
-    except DeliveryError as error:
-        _failed(message, str(error))
-    except Exception as error:
-        # A fault of ours (not the recipient's) counts as an attempt too, so the message cannot loop.
-        logger.exception("Message %s could not be sent", message.message_uuid)
-        _failed(message, _("Interner Fehler beim Senden: %(error)s") % {"error": type(error).__name__})
-    else:
-        _sent(message)
-    return str(message.status)
+    with tenant_scope(message.municipality):
+        if message.status not in (PENDING, FAILED) or not _claim(message):
+            return str(message.status)  # already sent, given up, not yet due, or in another task's hands
+        transport = TRANSPORTS.get(message.recipient.transport)
+        try:
+            if transport is None:
+                raise DeliveryError(
+                    _("Den Übermittlungsweg „%(transport)s“ gibt es nicht.")
+                    % {"transport": message.recipient.transport}
+                )
+            transport.send(message)
+        except DeliveryError as error:
+            _failed(message, str(error))
+        except Exception as error:
+            # A fault of ours (not the recipient's) counts as an attempt too, so the message cannot loop.
+            logger.exception("Message %s could not be sent", message.message_uuid)
+            _failed(message, _("Interner Fehler beim Senden: %(error)s") % {"error": type(error).__name__})
+        else:
+            _sent(message)
+        return str(message.status)
 
 
 def _enqueue(message_ids: Iterable[int]) -> int:
@@ -347,8 +351,10 @@ def message_retry(*, message: OutboxMessage, actor: User) -> OutboxMessage:
     if message.status not in (FAILED, GAVE_UP):
         raise ValidationError(_("Diese Nachricht ist nicht fehlgeschlagen und kann nicht erneut gesendet werden."))
     earlier = message.attempts
-    updated = OutboxMessage.all_tenants.filter(pk=message.pk, status__in=[FAILED, GAVE_UP]).update(
-        status=PENDING, attempts=0, next_attempt_at=timezone.now()
+    updated = (
+        OutboxMessage.objects.of(message.municipality_id)
+        .filter(pk=message.pk, status__in=[FAILED, GAVE_UP])
+        .update(status=PENDING, attempts=0, next_attempt_at=timezone.now())
     )
     if updated != 1:
         raise ValidationError(_("Die Nachricht wurde gerade schon erneut gesendet."))

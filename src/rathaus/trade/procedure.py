@@ -192,7 +192,13 @@ class TradeNotice(Procedure):
         from rathaus.trade.models import BusinessNotice
         from rathaus.trade.services import trade_office_for
 
-        registered = BusinessNotice.all_tenants.filter(case=case).select_related("business").order_by("-pk").first()
+        registered = (
+            BusinessNotice.objects.of(case.municipality_id)
+            .filter(case=case)
+            .select_related("business")
+            .order_by("-pk")
+            .first()
+        )
         notice = TradeNoticeAnswers.from_answers(case.answers)
         # The receipt goes to the premises; a GewA 3 names none, so it goes to the person's home.
         address = notice.premises.address if notice.premises is not None else notice.applicant.address
@@ -251,7 +257,7 @@ class TradeNotice(Procedure):
                 hints.append(gettext("%(name)s: Aufenthaltstitel prüfen (Feld 30/31).") % {"name": person.full_name})
         if self.kind == notice_data.REGISTRATION:
             premises = notice.premises.address if notice.premises is not None else None
-            duplicates = RegisteredBusiness.all_tenants.filter(
+            duplicates = RegisteredBusiness.objects.filter(
                 municipality=case.municipality,
                 status=RegisteredBusiness.Status.ACTIVE,
                 name_search=notice.display_name.lower()[:200],

@@ -26,9 +26,9 @@ if TYPE_CHECKING:
 
 def trade_office_for(municipality: Municipality) -> TradeOffice:
     """The municipality's trade office settings; created with the NRW defaults on first use."""
-    office = TradeOffice.all_tenants.filter(municipality=municipality).first()
+    office = TradeOffice.objects.filter(municipality=municipality).first()
     if office is None:
-        office = TradeOffice.all_tenants.create(
+        office = TradeOffice.objects.create(
             municipality=municipality,
             sender_name=f"{municipality.name}, Gewerbeamt",
             sender_email=municipality.email,
@@ -41,8 +41,9 @@ def business_number_next(municipality: Municipality) -> str:
     """G-<prefix>-000123: readable on the phone and unique per municipality (the caller holds a lock)."""
     prefix = f"G-{municipality.reference_prefix}-"
     last = (
-        Business.all_tenants.select_for_update()
-        .filter(municipality=municipality, number__startswith=prefix)
+        Business.objects.of(municipality)
+        .select_for_update()
+        .filter(number__startswith=prefix)
         .order_by("-number")
         .values_list("number", flat=True)
         .first()
@@ -54,11 +55,7 @@ def business_number_next(municipality: Municipality) -> str:
 def _business_for(case: Case, notice: TradeNoticeAnswers) -> Business | None:
     if not notice.business_number:
         return None
-    return (
-        Business.all_tenants.select_for_update()
-        .filter(municipality=case.municipality, number=notice.business_number)
-        .first()
-    )
+    return Business.objects.of(case.municipality_id).select_for_update().filter(number=notice.business_number).first()
 
 
 def _apply(business: Business, notice: TradeNoticeAnswers) -> None:
@@ -125,7 +122,7 @@ def notice_register(*, case: Case, kind: str, actor: User | None = None) -> Busi
             business.status = Business.Status.CLOSED
             business.closed_on = valid_from
         business.save()
-    registered = BusinessNotice.all_tenants.create(
+    registered = BusinessNotice.objects.create(
         municipality=case.municipality,
         business=business,
         case=case,
@@ -176,14 +173,16 @@ def notice_correct(*, case: Case, actor: User | None, reason: str) -> BusinessNo
     """Re-issues a confirmed notice from the case's current answers: the register follows, the correction
     is a notice of its own, and every recipient of the original gets a correction message. Runs inside
     the transition "correct"."""
-    original = BusinessNotice.all_tenants.filter(case=case).order_by("-confirmed_at", "-pk").first()
+    original = (
+        BusinessNotice.objects.of(case.municipality_id).filter(case=case).order_by("-confirmed_at", "-pk").first()
+    )
     if original is None:
         raise ValidationError(_("Zu diesem Vorgang gibt es noch keine bescheinigte Anzeige."))
-    business = Business.all_tenants.select_for_update().get(pk=original.business_id)
+    business = Business.objects.of(case.municipality_id).select_for_update().get(pk=original.business_id)
     if original.kind != notice_data.DEREGISTRATION:
         _apply(business, TradeNoticeAnswers.from_answers(case.answers))
         business.save()
-    correction = BusinessNotice.all_tenants.create(
+    correction = BusinessNotice.objects.create(
         municipality=case.municipality,
         business=business,
         case=case,
@@ -219,12 +218,14 @@ def outbox_enqueue(*, notice: BusinessNotice) -> list[OutboxMessage]:
     earlier = set()
     if notice.corrects_id is not None:
         earlier = set(
-            OutboxMessage.all_tenants.filter(notice_id=notice.corrects_id).values_list("recipient_id", flat=True)
+            OutboxMessage.objects.of(notice.municipality_id)
+            .filter(notice_id=notice.corrects_id)
+            .values_list("recipient_id", flat=True)
         )
     messages = []
     now = timezone.now()
     office = trade_office_for(notice.municipality)
-    recipients = Recipient.all_tenants.filter(municipality=notice.municipality, active=True).order_by("kind")
+    recipients = Recipient.objects.filter(municipality=notice.municipality, active=True).order_by("kind")
     for recipient in recipients:
         rule = recipient.rule
         if not (rule.applies(facts) or recipient.pk in earlier):

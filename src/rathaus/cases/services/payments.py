@@ -37,7 +37,7 @@ def case_payment_start(*, case: Case, return_url: str) -> str | None:
     if case.payment_status == Case.Payment.PAID or case.fee <= 0:
         return None
     payment = (
-        Payment.all_tenants.filter(municipality=case.municipality, reference=case.reference, status="open")
+        Payment.objects.filter(municipality=case.municipality, reference=case.reference, status="open")
         .order_by("-created_at")
         .first()
     )
@@ -59,7 +59,7 @@ def case_paid_at_counter(*, case: Case, actor: User) -> None:
     reports back to the case; without a payment (paying at the counter) the case itself is marked paid."""
     if case.payment_status != Case.Payment.OPEN:
         raise ValidationError(_("Für diesen Vorgang ist keine Zahlung offen."))
-    payment = Payment.all_tenants.filter(
+    payment = Payment.objects.filter(
         municipality=case.municipality, reference=case.reference, status=Payment.Status.OPEN
     ).first()
     if payment is None:

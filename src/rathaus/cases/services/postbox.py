@@ -65,7 +65,7 @@ def message_from_applicant(
 ) -> Message:
     """The applicant writes to the administration, optionally with documents. Documents sent while a
     request is open fulfil it and the case goes back to the clerk."""
-    case = Case.all_tenants.select_for_update().get(pk=case.pk)
+    case = Case.objects.of(case.municipality_id).select_for_update().get(pk=case.pk)
     uploads = uploads or []
     if not body.strip() and not uploads:
         raise ValidationError({"body": _("Bitte schreiben Sie eine Nachricht oder laden Sie eine Datei hoch.")})
@@ -151,6 +151,6 @@ def message_to_applicant(
 
 def messages_mark_read(*, case: Case) -> None:
     """The applicant opened their postbox: messages to them count as read."""
-    Message.all_tenants.filter(case=case, direction=Message.Direction.TO_APPLICANT, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    Message.objects.of(case.municipality_id).filter(
+        case=case, direction=Message.Direction.TO_APPLICANT, read_at__isnull=True
+    ).update(read_at=timezone.now())

@@ -28,9 +28,7 @@ def hash_token(token: str) -> str:
 def reference_next(*, municipality: Municipality, year: int) -> str:
     """The next readable reference number, e.g. SO-2026-000123; unique per municipality.
     Must run inside the submit transaction: the counter row is locked until it commits."""
-    counter, _created = ReferenceCounter.all_tenants.select_for_update().get_or_create(
-        municipality=municipality, year=year
-    )
+    counter, _created = ReferenceCounter.objects.of(municipality).select_for_update().get_or_create(year=year)
     counter.last += 1
     counter.save(update_fields=["last"])
     return f"{municipality.reference_prefix}-{year}-{counter.last:06d}"
@@ -39,7 +37,7 @@ def reference_next(*, municipality: Municipality, year: int) -> str:
 def _department_for(procedure: Procedure, draft: Draft) -> Department:
     if draft.service is not None:
         return draft.service.department
-    departments = Department.all_tenants.filter(municipality=draft.municipality)
+    departments = Department.objects.filter(municipality=draft.municipality)
     department = departments.filter(key=procedure.department_key).first() or departments.order_by("pk").first()
     if department is None:
         raise ValidationError(_("Für dieses Verfahren ist noch kein Fachbereich zuständig."))
@@ -51,7 +49,7 @@ def case_submit(
 ) -> tuple[Case, str | None]:
     """Turns a complete draft into a case, in one transaction. Returns the case and its secret status
     token; a repeated submit with the same idempotency key returns the existing case and no token."""
-    existing = Case.all_tenants.filter(municipality=draft.municipality, idempotency_key=idempotency_key).first()
+    existing = Case.objects.filter(municipality=draft.municipality, idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing, None
     procedure = procedure_for(draft)
@@ -113,11 +111,11 @@ def case_submit(
                 obj=case,
                 data={"reference": case.reference, "procedure": case.procedure_key, "fee": str(fee)},
             )
-            Upload.all_tenants.filter(draft=draft).delete()
+            Upload.objects.of(draft.municipality_id).filter(draft=draft).delete()
             draft.delete()
     except IntegrityError:
         # Two submits with the same key raced: the other one won and its case is the answer.
-        existing = Case.all_tenants.filter(municipality=draft.municipality, idempotency_key=idempotency_key).first()
+        existing = Case.objects.filter(municipality=draft.municipality, idempotency_key=idempotency_key).first()
         if existing is None:
             raise
         return existing, None

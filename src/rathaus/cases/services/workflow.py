@@ -52,7 +52,7 @@ def _close_if_final(case: Case, procedure: Procedure, now: datetime) -> None:
 def case_transition(*, case: Case, transition_key: str, actor: User | None, text: str = "") -> Case:
     """Moves a case along its workflow. Staff may take the transitions their role allows; the applicant
     (actor is the applicant or None through the status link) only those marked `by_applicant`."""
-    case = Case.all_tenants.select_for_update().get(pk=case.pk)
+    case = Case.objects.of(case.municipality_id).select_for_update().get(pk=case.pk)
     procedure = procedure_for(case)
     try:
         transition = procedure.workflow.transition(transition_key)
@@ -113,7 +113,7 @@ def case_transition(*, case: Case, transition_key: str, actor: User | None, text
 @transaction.atomic
 def document_request(*, case: Case, actor: User, text: str, due_on: date) -> DocumentRequest:
     """Asks the applicant for missing documents with a deadline; the case waits for them."""
-    case = Case.all_tenants.select_for_update().get(pk=case.pk)
+    case = Case.objects.of(case.municipality_id).select_for_update().get(pk=case.pk)
     staff_role_for(case=case, user=actor)
     if case.is_closed:
         raise ValidationError(_("Der Vorgang ist abgeschlossen."))

@@ -143,7 +143,7 @@ def test_opening_the_file_shows_everything_and_is_recorded(case: Case, clerk: Cl
     assert "Antrag zurückziehen" not in page  # the applicant's step is not offered to staff
     assert "Ablegen" not in page  # admins only, and not from this state anyway
     assert "intern – nie für Antragstellende sichtbar" in page
-    viewed = AuditEvent.objects.get(action="case.viewed")
+    viewed = AuditEvent.all_tenants.get(action="case.viewed")
     assert viewed.actor == office_clerk and viewed.object_id == str(case.pk)
     # The file's log names the actions in words (records.actions), not by their codes.
     assert "Antrag eingegangen" in page and "Akte mit personenbezogenen Daten geöffnet" in page
@@ -158,8 +158,8 @@ def test_a_clerk_of_another_department_cannot_open_or_touch_the_file(case: Case,
     assert client.post(file_url(case, "schritt/start/")).status_code == 404
     assert client.get(file_url(case, f"dokumente/{case.documents.get().pk}/")).status_code == 404
     case.refresh_from_db()
-    assert case.status == "submitted" and not Note.objects.exists()
-    assert not AuditEvent.objects.filter(action="case.viewed").exists()
+    assert case.status == "submitted" and not Note.all_tenants.exists()
+    assert not AuditEvent.all_tenants.filter(action="case.viewed").exists()
 
 
 def test_lippstadt_staff_reach_no_soest_file(case: Case, lippstadt: Municipality, clerk_of_lippstadt: User) -> None:
@@ -232,7 +232,7 @@ def test_a_step_not_possible_in_this_state_is_refused_with_a_message(case: Case,
 
 def test_staff_do_not_withdraw_for_the_applicant_nor_take_admin_steps(case: Case, clerk: Client) -> None:
     withdrawn = clerk.post(file_url(case, "schritt/withdraw/"))
-    Case.objects.filter(pk=case.pk).update(status="approved")
+    Case.all_tenants.filter(pk=case.pk).update(status="approved")
     archived = clerk.post(file_url(case, "schritt/archive/"))
 
     assert withdrawn.status_code == 422 and archived.status_code == 422
@@ -245,7 +245,7 @@ def test_staff_do_not_withdraw_for_the_applicant_nor_take_admin_steps(case: Case
 def test_a_rejection_needs_a_reason_and_sends_a_notice(
     case: Case, clerk: Client, django_capture_on_commit_callbacks: Any
 ) -> None:
-    Case.objects.filter(pk=case.pk).update(status="in_review")
+    Case.all_tenants.filter(pk=case.pk).update(status="in_review")
 
     missing = clerk.post(file_url(case, "schritt/reject/"), {"schritt-reject-text": "  "})
     assert missing.status_code == 422
@@ -275,7 +275,7 @@ def test_requesting_documents(case: Case, clerk: Client) -> None:
     )
 
     assert response.status_code == 302
-    request = DocumentRequest.objects.get()
+    request = DocumentRequest.all_tenants.get()
     assert request.text == "Bitte den Lageplan." and request.due_on == due
     case.refresh_from_db()
     assert case.status == "waiting"
@@ -290,7 +290,7 @@ def test_a_deadline_in_the_past_is_refused(case: Case, clerk: Client) -> None:
 
     assert response.status_code == 422
     assert "Die Frist muss in der Zukunft liegen." in response.content.decode()
-    assert not DocumentRequest.objects.exists()
+    assert not DocumentRequest.all_tenants.exists()
 
 
 def test_writing_to_the_applicant_with_an_attachment(case: Case, clerk: Client, office_clerk: User) -> None:
@@ -304,7 +304,7 @@ def test_writing_to_the_applicant_with_an_attachment(case: Case, clerk: Client, 
     )
 
     assert response.status_code == 302
-    message = Message.objects.get(direction=Message.Direction.TO_APPLICANT)
+    message = Message.all_tenants.get(direction=Message.Direction.TO_APPLICANT)
     assert (message.subject, message.sender) == ("Rückfrage", office_clerk)
     assert message.attachments.get().original_name == "hinweise.pdf"
 
@@ -320,7 +320,7 @@ def test_a_message_needs_a_text_and_a_real_document(case: Case, clerk: Client) -
     )
 
     assert empty.status_code == 422 and fake.status_code == 422
-    assert not Message.objects.filter(direction=Message.Direction.TO_APPLICANT).exists()
+    assert not Message.all_tenants.filter(direction=Message.Direction.TO_APPLICANT).exists()
 
 
 def test_internal_notes_never_reach_the_applicant(soest: Municipality, clerk: Client) -> None:
@@ -330,7 +330,7 @@ def test_internal_notes_never_reach_the_applicant(soest: Municipality, clerk: Cl
     response = clerk.post(file_url(case, "notiz/"), {"notiz-text": "Antragstellerin ist schwer erreichbar."})
 
     assert response.status_code == 302
-    assert Note.objects.get().text == "Antragstellerin ist schwer erreichbar."
+    assert Note.all_tenants.get().text == "Antragstellerin ist schwer erreichbar."
     assert "schwer erreichbar" in clerk.get(file_url(case)).content.decode()
     citizen_page = Client().get(f"/soest/vorgang/{token}/")
     assert citizen_page.status_code == 200
@@ -342,7 +342,7 @@ def test_an_empty_note_shows_the_error_instead_of_failing(case: Case, clerk: Cli
 
     assert response.status_code == 422
     assert "Das hat nicht geklappt" in response.content.decode()
-    assert not Note.objects.exists()
+    assert not Note.all_tenants.exists()
 
 
 # Legal hold and payment --------------------------------------------------------------------------
@@ -358,7 +358,7 @@ def test_an_admin_sets_and_lifts_a_legal_hold(case: Case, admin_client: Client) 
     admin_client.post(file_url(case, "sperre/"), {"sperre-hold": "0", "sperre-reason": "Verfahren beendet"})
     case.refresh_from_db()
     assert not case.legal_hold
-    assert AuditEvent.objects.filter(action="case.legal_hold_lifted", data__reason="Verfahren beendet").exists()
+    assert AuditEvent.all_tenants.filter(action="case.legal_hold_lifted", data__reason="Verfahren beendet").exists()
 
 
 def test_a_clerk_may_not_set_a_legal_hold(case: Case, clerk: Client) -> None:
@@ -438,7 +438,7 @@ def test_downloading_a_document_returns_its_bytes_and_is_recorded(
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Cache-Control"] == "private, no-store"
     assert response["Content-Disposition"].startswith("attachment")
-    viewed = AuditEvent.objects.get(action="document.viewed")
+    viewed = AuditEvent.all_tenants.get(action="document.viewed")
     assert (viewed.actor, viewed.object_id, viewed.data["case"]) == (office_clerk, str(document.pk), case.reference)
 
 

@@ -110,7 +110,7 @@ def test_it_packs_every_document_version_the_metadata_the_protocol_and_the_manif
         "manifest.json",
     ]
     assert all(info.compress_type == zipfile.ZIP_DEFLATED for info in archive.infolist())
-    documents = list(Document.objects.filter(case=case_with_file).order_by("created_at", "pk"))
+    documents = list(Document.all_tenants.filter(case=case_with_file).order_by("created_at", "pk"))
     for name, document in zip(archive.namelist()[:3], documents, strict=True):
         assert hashlib.sha256(archive.read(name)).hexdigest() == document.sha256
 
@@ -148,7 +148,7 @@ def test_the_xml_names_the_case_and_each_document_with_its_hash(case_with_file: 
         element.findtext("akte:SHA256", namespaces=NS): element
         for element in akte.iterfind("akte:Dokumente/akte:Dokument", NS)
     }
-    documents = Document.objects.filter(case=case_with_file)
+    documents = Document.all_tenants.filter(case=case_with_file)
     assert set(listed) == {document.sha256 for document in documents}
     corrected = documents.get(version=2)
     previous = listed[corrected.sha256].find("akte:VorigeVersion", NS)
@@ -179,7 +179,7 @@ def test_the_export_is_recorded_in_the_audit_trail_with_the_manifest_hash(
 ) -> None:
     content = case_export(case=case_with_file, actor=clerk)
 
-    entry = AuditEvent.objects.get(action="case.exported")
+    entry = AuditEvent.all_tenants.get(action="case.exported")
     assert entry.actor == clerk and entry.object_id == str(case_with_file.pk)
     assert entry.data["manifest_sha256"] == hashlib.sha256(_open(content).read("manifest.json")).hexdigest()
     assert entry.data["sha256"] == hashlib.sha256(content).hexdigest()
@@ -187,7 +187,7 @@ def test_the_export_is_recorded_in_the_audit_trail_with_the_manifest_hash(
 
 
 def test_a_missing_file_is_marked_and_the_rest_is_exported(case_with_file: Case, clerk: User) -> None:
-    lost = Document.objects.get(original_name="neu.pdf")
+    lost = Document.all_tenants.get(original_name="neu.pdf")
     lost.file.storage.delete(str(lost.file.name))
 
     archive = _open(case_export(case=case_with_file, actor=clerk))
@@ -235,7 +235,7 @@ def test_a_clerk_of_another_department_does_not_find_the_case(case_with_file: Ca
     client.force_login(other)
 
     assert client.get(_url("soest", case_with_file)).status_code == 404
-    assert not AuditEvent.objects.filter(action="case.exported").exists()
+    assert not AuditEvent.all_tenants.filter(action="case.exported").exists()
 
 
 def test_staff_of_lippstadt_get_nothing_of_a_soest_case(case_with_file: Case, lippstadt: Municipality) -> None:
@@ -244,4 +244,4 @@ def test_staff_of_lippstadt_get_nothing_of_a_soest_case(case_with_file: Case, li
 
     assert client.get(_url("soest", case_with_file)).status_code == 403
     assert client.get(_url("lippstadt", case_with_file)).status_code == 404
-    assert not AuditEvent.objects.filter(action="case.exported").exists()
+    assert not AuditEvent.all_tenants.filter(action="case.exported").exists()

@@ -257,7 +257,7 @@ def test_paging(soest: Municipality, office: Department, admin_of_soest: User) -
     assert (len(last.rows), last.has_previous, last.has_next, last.total) == (1, True, False, 5)
     assert (beyond.rows, beyond.has_next, beyond.total) == ([], False, 5)
     assert {case.pk for page in (first, middle, last) for case in page.rows} == set(
-        Case.objects.values_list("pk", flat=True)
+        Case.all_tenants.values_list("pk", flat=True)
     )
 
 

@@ -99,7 +99,7 @@ def after(case: Case) -> datetime:
 
 
 def stored_files(case: Case) -> list[str]:
-    return [str(document.file.name) for document in Document.objects.filter(case=case)]
+    return [str(document.file.name) for document in Document.all_tenants.filter(case=case)]
 
 
 def test_an_expired_file_is_deleted_with_its_documents_and_stored_files(
@@ -112,11 +112,11 @@ def test_an_expired_file_is_deleted_with_its_documents_and_stored_files(
     report = retention_apply(now=after(case))
 
     assert report.deleted == [case.reference]
-    assert not Case.objects.filter(pk=case.pk).exists()
-    assert not Document.objects.exists()
-    assert not Message.objects.exists() and not Note.objects.exists() and not CaseEvent.objects.exists()
+    assert not Case.all_tenants.filter(pk=case.pk).exists()
+    assert not Document.all_tenants.exists()
+    assert not Message.all_tenants.exists() and not Note.all_tenants.exists() and not CaseEvent.all_tenants.exists()
     assert not any(default_storage.exists(name) for name in files)
-    entry = AuditEvent.objects.get(action="case.deleted_by_retention")
+    entry = AuditEvent.all_tenants.get(action="case.deleted_by_retention")
     assert entry.data == {
         "reference": case.reference,
         "procedure": "test-permit",
@@ -137,9 +137,9 @@ def test_a_file_whose_period_has_not_passed_is_kept(soest: Municipality, clerk: 
     report = retention_apply(now=case.retention_until - timedelta(minutes=1))
 
     assert report.deleted == report.anonymised == report.held == []
-    assert Case.objects.count() == 2
-    assert Document.objects.filter(case=case).count() == 3
-    assert not AuditEvent.objects.filter(action__endswith="_by_retention").exists()
+    assert Case.all_tenants.count() == 2
+    assert Document.all_tenants.filter(case=case).count() == 3
+    assert not AuditEvent.all_tenants.filter(action__endswith="_by_retention").exists()
 
 
 def test_a_legal_hold_keeps_an_expired_file_and_is_reported(soest: Municipality, clerk: User) -> None:
@@ -151,7 +151,7 @@ def test_a_legal_hold_keeps_an_expired_file_and_is_reported(soest: Municipality,
     report = retention_apply(now=after(case))
 
     assert report.held == [case.reference] and report.deleted == []
-    assert Case.objects.filter(pk=case.pk).exists()
+    assert Case.all_tenants.filter(pk=case.pk).exists()
     assert all(default_storage.exists(name) for name in files)
 
 
@@ -162,19 +162,19 @@ def test_anonymising_keeps_the_case_for_statistics_without_personal_data(soest: 
     report = retention_apply(now=after(case))
 
     assert report.anonymised == [case.reference] and report.deleted == []
-    kept = Case.objects.get(pk=case.pk)
+    kept = Case.all_tenants.get(pk=case.pk)
     assert (kept.reference, kept.procedure_key, kept.status) == (case.reference, AnonymisedPermit.key, "withdrawn")
     assert kept.submitted_at == case.submitted_at and kept.closed_at == case.closed_at
     assert kept.anonymised_at is not None
     assert kept.answers == {} and kept.applicant_name == "" and kept.applicant_email == ""
     assert "Straßenfest" not in kept.subject
-    assert not Document.objects.exists() and not Note.objects.exists()
+    assert not Document.all_tenants.exists() and not Note.all_tenants.exists()
     assert not any(default_storage.exists(name) for name in files)
-    assert {(message.subject, message.body) for message in Message.objects.filter(case=kept)} == {
+    assert {(message.subject, message.body) for message in Message.all_tenants.filter(case=kept)} == {
         ("[gelöscht]", "[gelöscht]")
     }
-    assert all(event.text == "" for event in CaseEvent.objects.filter(case=kept))
-    entry = AuditEvent.objects.get(action="case.anonymised_by_retention")
+    assert all(event.text == "" for event in CaseEvent.all_tenants.filter(case=kept))
+    entry = AuditEvent.all_tenants.get(action="case.anonymised_by_retention")
     assert entry.data["basis"] == "Statistik nach § 1 Testgesetz" and "Mustermann" not in json.dumps(entry.data)
     assert audit_verify(municipality=soest) == []
 
@@ -183,14 +183,14 @@ def test_anonymising_keeps_the_case_for_statistics_without_personal_data(soest: 
 
 def test_a_dry_run_reports_and_changes_nothing(soest: Municipality, clerk: User) -> None:
     case = closed_case(soest, clerk)
-    audit_entries = AuditEvent.objects.count()
+    audit_entries = AuditEvent.all_tenants.count()
 
     report = retention_apply(now=after(case), dry_run=True)
 
     assert report.dry_run and report.deleted == [case.reference]
-    assert Case.objects.filter(pk=case.pk).exists()
-    assert Document.objects.filter(case=case).count() == 3
-    assert AuditEvent.objects.count() == audit_entries
+    assert Case.all_tenants.filter(pk=case.pk).exists()
+    assert Document.all_tenants.filter(case=case).count() == 3
+    assert AuditEvent.all_tenants.count() == audit_entries
 
 
 def test_one_failing_case_does_not_stop_the_others(
@@ -211,8 +211,8 @@ def test_one_failing_case_does_not_stop_the_others(
     report = retention_apply(now=after(fine))
 
     assert report.failed == [broken.reference] and report.deleted == [fine.reference]
-    assert Document.objects.filter(case=broken).count() == 3  # rolled back, tried again next time
-    assert not AuditEvent.objects.filter(action="case.deleted_by_retention", object_id=str(broken.pk)).exists()
+    assert Document.all_tenants.filter(case=broken).count() == 3  # rolled back, tried again next time
+    assert not AuditEvent.all_tenants.filter(action="case.deleted_by_retention", object_id=str(broken.pk)).exists()
 
 
 def test_abandoned_drafts_are_removed_with_their_uploads(soest: Municipality) -> None:
@@ -228,22 +228,22 @@ def test_abandoned_drafts_are_removed_with_their_uploads(soest: Municipality) ->
         (resting_in_account, timedelta(days=100)),
         (old_in_account, timedelta(days=181)),
     ):
-        Draft.objects.filter(pk=draft.pk).update(updated_at=now - age)
-    upload_file = str(Upload.objects.get(draft=old_anonymous).file.name)
+        Draft.all_tenants.filter(pk=draft.pk).update(updated_at=now - age)
+    upload_file = str(Upload.all_tenants.get(draft=old_anonymous).file.name)
     assert default_storage.exists(upload_file)
 
     assert retention_apply(now=now, dry_run=True).drafts_deleted == 2
-    assert Draft.objects.count() == 4
+    assert Draft.all_tenants.count() == 4
     report = retention_apply(now=now)
 
     assert report.drafts_deleted == 2
-    assert set(Draft.objects.values_list("pk", flat=True)) == {recent_anonymous.pk, resting_in_account.pk}
+    assert set(Draft.all_tenants.values_list("pk", flat=True)) == {recent_anonymous.pk, resting_in_account.pk}
     assert not default_storage.exists(upload_file)
 
 
 def test_the_command_prints_a_line_per_case_and_a_summary(soest: Municipality, clerk: User) -> None:
     case = closed_case(soest, clerk)
-    Case.objects.filter(pk=case.pk).update(retention_until=timezone.now() - timedelta(days=1))
+    Case.all_tenants.filter(pk=case.pk).update(retention_until=timezone.now() - timedelta(days=1))
 
     dry = io.StringIO()
     call_command("retention", "--dry-run", stdout=dry)
@@ -258,14 +258,14 @@ def test_the_command_prints_a_line_per_case_and_a_summary(soest: Municipality, c
         f"deleted {case.reference}",
         "Retention: 1 deleted, 0 anonymised, 0 on legal hold, 0 failed; 0 abandoned drafts removed.",
     ]
-    assert not Case.objects.filter(pk=case.pk).exists()
+    assert not Case.all_tenants.filter(pk=case.pk).exists()
 
 
 def test_the_task_runs_the_retention(soest: Municipality, clerk: User) -> None:
     case = closed_case(soest, clerk)
-    Case.objects.filter(pk=case.pk).update(retention_until=timezone.now() - timedelta(days=1))
+    Case.all_tenants.filter(pk=case.pk).update(retention_until=timezone.now() - timedelta(days=1))
 
     result = retention_run.enqueue()
 
     assert result.return_value == {"deleted": 1, "anonymised": 0, "held": 0, "failed": 0, "drafts_deleted": 0}
-    assert not Case.objects.filter(pk=case.pk).exists()
+    assert not Case.all_tenants.filter(pk=case.pk).exists()

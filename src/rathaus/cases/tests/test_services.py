@@ -136,8 +136,8 @@ def test_it_submits_a_complete_draft_as_one_case_with_a_reference_number(soest: 
     assert case.department.key == "ordnungsamt"
     attachment = case.documents.get(kind=Document.Kind.ATTACHMENT)
     assert attachment.original_name == "nachweis.pdf" and len(attachment.sha256) == 64
-    assert not Draft.objects.filter(pk=draft.pk).exists()
-    assert AuditEvent.objects.filter(action="case.submitted", object_id=str(case.pk)).exists()
+    assert not Draft.all_tenants.filter(pk=draft.pk).exists()
+    assert AuditEvent.all_tenants.filter(action="case.submitted", object_id=str(case.pk)).exists()
     assert case.events.get().kind == CaseEvent.Kind.SUBMITTED
 
 
@@ -178,7 +178,7 @@ def test_a_repeated_submit_with_the_same_key_creates_exactly_one_case(soest: Mun
 
     assert again.pk == first.pk
     assert second_token is None
-    assert Case.objects.count() == 1
+    assert Case.all_tenants.count() == 1
 
 
 def test_a_draft_with_a_step_missing_cannot_be_submitted(soest: Municipality) -> None:
@@ -194,7 +194,7 @@ def test_a_draft_with_a_step_missing_cannot_be_submitted(soest: Municipality) ->
     with pytest.raises(ValidationError) as error:
         case_submit(draft=draft, idempotency_key=uuid.uuid4(), user=None)
     assert "request" in error.value.message_dict
-    assert Case.objects.count() == 0
+    assert Case.all_tenants.count() == 0
 
 
 def test_a_conditional_step_is_required_only_when_it_applies(soest: Municipality) -> None:
@@ -312,7 +312,7 @@ def test_a_decision_sends_a_notice_pdf_to_the_postbox_and_mails_no_content(
     assert case.retention_until == case.closed_at + timedelta(days=30)
     notice = case.documents.get(kind=Document.Kind.NOTICE)
     assert notice.file.read().startswith(b"%PDF")
-    message = Message.objects.get(case=case, attachments=notice)
+    message = Message.all_tenants.get(case=case, attachments=notice)
     assert message.direction == Message.Direction.TO_APPLICANT
     assert "gesperrt" in message.body
     notification = mail.outbox[-1]
@@ -344,7 +344,7 @@ def test_internal_notes_and_messages_are_recorded_in_the_audit_chain(soest: Muni
     case = submitted_case(soest)
     note_add(case=case, actor=clerk, text="Anruf: Antragstellerin ist erreichbar.")
     message_to_applicant(case=case, actor=clerk, subject="", body="Wir melden uns nächste Woche.")
-    actions = list(AuditEvent.objects.filter(municipality=soest).values_list("action", flat=True))
+    actions = list(AuditEvent.all_tenants.filter(municipality=soest).values_list("action", flat=True))
     assert {"case.submitted", "note.added", "message.sent"} <= set(actions)
     assert audit_verify(municipality=soest) == []
 
@@ -354,7 +354,7 @@ def test_a_correction_is_a_new_version_and_the_old_document_stays(soest: Municip
     original = case.documents.get(kind=Document.Kind.ATTACHMENT)
     corrected = document_correct(document=original, upload=pdf_upload("neu.pdf"), actor=clerk, reason="Lesbare Kopie")
     assert corrected.version == 2 and corrected.previous == original
-    assert Document.objects.filter(pk=original.pk).exists()
+    assert Document.all_tenants.filter(pk=original.pk).exists()
     with pytest.raises(ValidationError):
         document_correct(document=original, upload=pdf_upload(), actor=clerk, reason="Noch einmal")
     original.title = "geändert"

@@ -61,7 +61,7 @@ def test_a_citizen_applies_without_an_account_and_follows_the_case_by_link(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(review, {"declaration": "on"})
-    case = Case.objects.get()
+    case = Case.all_tenants.get()
     assert response["Location"] == f"/soest/antrag/eingegangen/{case.reference}/"
     done = client.get(response["Location"]).content.decode()
     assert case.reference in done
@@ -82,7 +82,7 @@ def test_a_double_submit_creates_one_case_and_shows_it_again(soest: Municipality
     review = fill_in(client, start(client))
     first = client.post(review, {"declaration": "on"})
     second = client.post(review, {"declaration": "on"})
-    assert Case.objects.count() == 1
+    assert Case.all_tenants.count() == 1
     assert second.status_code == 302
     assert second["Location"] == first["Location"]
 
@@ -105,7 +105,7 @@ def test_steps_cannot_be_skipped_by_changing_the_address(soest: Municipality) ->
     review = first.replace("/person/", "/pruefen/")
     assert client.get(review)["Location"] == first
     assert client.post(review, {"declaration": "on"}).status_code == 302
-    assert Case.objects.count() == 0
+    assert Case.all_tenants.count() == 0
     # A step that does not apply (no representative) is not reachable either.
     client.post(first, {**PERSON, "action": "next"})
     assert client.get(step_url(first, "represented")).status_code == 404
@@ -133,8 +133,8 @@ def test_a_refused_upload_is_explained_and_nothing_is_stored(soest: Municipality
     response = client.post(step_url(first, "request"), {"topic": "Fest", "proof": exe, "action": "next"})
     assert response.status_code == 200
     assert "lebenslauf.pdf" in response.content.decode()
-    assert Upload.objects.count() == 0
-    assert "request" not in Draft.objects.get().answers
+    assert Upload.all_tenants.count() == 0
+    assert "request" not in Draft.all_tenants.get().answers
 
 
 def test_a_logged_in_citizen_saves_a_draft_and_resumes_it(soest: Municipality, citizen: User) -> None:
@@ -159,18 +159,18 @@ def test_the_applicant_reads_the_postbox_and_uploads_into_the_same_case(
     review = fill_in(client, start(client))
     with django_capture_on_commit_callbacks(execute=True):
         client.post(review, {"declaration": "on"})
-    case = Case.objects.get()
+    case = Case.all_tenants.get()
     assert case.applicant == citizen
     page_url = f"/soest/meine-antraege/{case.reference}/"
     assert case.reference in client.get("/soest/meine-antraege/").content.decode()
 
     response = client.post(page_url, {"body": "Hier noch ein Nachweis.", "attachments": pdf_upload("zusatz.pdf")})
     assert response.status_code == 302
-    assert Document.objects.filter(case=case, original_name="zusatz.pdf").exists()
+    assert Document.all_tenants.filter(case=case, original_name="zusatz.pdf").exists()
     page = client.get(page_url).content.decode()
     assert "Hier noch ein Nachweis." in page
     assert "Erlaubt: JPEG, PDF, PNG, höchstens 1 MB je Datei." in page  # the procedure's own limits
-    receipt = Document.objects.get(case=case, kind=Document.Kind.RECEIPT)
+    receipt = Document.all_tenants.get(case=case, kind=Document.Kind.RECEIPT)
     download = client.get(f"{page_url}dokument/{receipt.pk}/")
     assert download.status_code == 200
     assert b"".join(download.streaming_content).startswith(b"%PDF")  # type: ignore[attr-defined]
@@ -187,10 +187,10 @@ def test_the_applicant_withdraws_the_application(soest: Municipality) -> None:
     status_path = re.search(r"http://testserver(/soest/vorgang/[^/]+/)", done)
     assert status_path is not None
     client.post(f"{status_path.group(1)}schritt/withdraw/")
-    assert Case.objects.get().status == "withdrawn"
+    assert Case.all_tenants.get().status == "withdrawn"
     # Staff-only steps cannot be taken through the status link.
     client.post(f"{status_path.group(1)}schritt/start/")
-    assert Case.objects.get().status == "withdrawn"
+    assert Case.all_tenants.get().status == "withdrawn"
 
 
 def test_a_fee_is_shown_before_submit_and_a_payment_method_is_required(soest: Municipality) -> None:
@@ -204,10 +204,10 @@ def test_a_fee_is_shown_before_submit_and_a_payment_method_is_required(soest: Mu
     assert "12,50" in client.get(review).content.decode() or "12.50" in client.get(review).content.decode()
     response = client.post(review, {"declaration": "on"})
     assert response.status_code == 422
-    assert Case.objects.count() == 0
+    assert Case.all_tenants.count() == 0
     response = client.post(review, {"declaration": "on", "payment": "counter"})
     assert response.status_code == 302
-    assert Case.objects.get().payment_status == Case.Payment.OPEN
+    assert Case.all_tenants.get().payment_status == Case.Payment.OPEN
 
 
 def test_the_online_payment_round_trip_marks_the_case_paid(soest: Municipality) -> None:
@@ -218,7 +218,7 @@ def test_the_online_payment_round_trip_marks_the_case_paid(soest: Municipality) 
         step_url(first, "request"), {"topic": "Eilig", "express": "on", "proof": pdf_upload(), "action": "next"}
     )
     done_url = client.post(first.replace("/person/", "/pruefen/"), {"declaration": "on", "payment": "test"})["Location"]
-    case = Case.objects.get()
+    case = Case.all_tenants.get()
     assert "Jetzt bezahlen" in client.get(done_url).content.decode()
     provider_page = client.post(f"{done_url}bezahlen/")["Location"]
     assert "/soest/zahlung/test/" in provider_page

@@ -8,9 +8,9 @@ from pytest_django.fixtures import Settings
 from rathaus.accounts.models import User
 from rathaus.cases.models import Case, DocumentRequest
 from rathaus.cases.services import staff_role_for
-from rathaus.site.demo import demo_load
 from rathaus.jobs.models import JobPosting
 from rathaus.jobs.procedure import PROCEDURE_KEY
+from rathaus.site.demo import demo_load
 
 pytestmark = pytest.mark.django_db
 

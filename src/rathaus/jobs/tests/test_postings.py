@@ -56,7 +56,7 @@ def test_a_posting_is_created_and_recorded_in_the_audit_chain(soest: Municipalit
     posting = job_posting_create(municipality=soest, data=_data(hr_department), by=None)
 
     assert posting.is_open
-    assert AuditEvent.objects.filter(action="job_posting.created", object_id=str(posting.pk)).exists()
+    assert AuditEvent.all_tenants.filter(action="job_posting.created", object_id=str(posting.pk)).exists()
 
 
 def test_a_posting_whose_deadline_has_passed_cannot_be_published(
@@ -118,7 +118,7 @@ def test_the_admin_writes_and_publishes_a_posting_in_the_back_office(
     assert response.status_code == 302
     posting.refresh_from_db()
     assert posting.published
-    assert AuditEvent.objects.filter(action="job_posting.updated", object_id=str(posting.pk)).exists()
+    assert AuditEvent.all_tenants.filter(action="job_posting.updated", object_id=str(posting.pk)).exists()
     assert "ausgeschrieben" in admin_client.get("/soest/verwaltung/stellen/").content.decode()
 
 

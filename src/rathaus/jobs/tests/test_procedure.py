@@ -85,7 +85,7 @@ def test_a_closed_unpublished_or_foreign_posting_is_refused(
     for posting in (draft, foreign):
         with pytest.raises(ValidationError):
             procedure.initial({"stelle": str(posting.pk)})
-    assert not Draft.objects.exists()
+    assert not Draft.all_tenants.exists()
 
 
 def test_the_start_link_of_a_closed_posting_says_why(
@@ -97,7 +97,7 @@ def test_the_start_link_of_a_closed_posting_says_why(
 
     assert response.status_code == 404
     assert "Die Bewerbungsfrist für diese Stelle ist abgelaufen." in response.content.decode()
-    assert not Draft.objects.exists()
+    assert not Draft.all_tenants.exists()
 
 
 def test_a_complete_application_becomes_a_case_of_the_hr_department(
@@ -147,7 +147,7 @@ def test_the_deadline_passing_while_the_applicant_writes_stops_the_submit(
         case_submit(draft=draft, idempotency_key=draft.token, user=None)
 
     assert "Die Bewerbungsfrist für diese Stelle ist am" in " ".join(error.value.messages)
-    assert not Case.objects.exists()
+    assert not Case.all_tenants.exists()
 
 
 def test_a_posting_taken_down_while_the_applicant_writes_stops_the_submit(
@@ -158,7 +158,7 @@ def test_a_posting_taken_down_while_the_applicant_writes_stops_the_submit(
 
     with pytest.raises(ValidationError):
         case_submit(draft=draft, idempotency_key=draft.token, user=None)
-    assert not Case.objects.exists()
+    assert not Case.all_tenants.exists()
 
 
 def _step_url(response: Any) -> str:
@@ -188,7 +188,7 @@ def test_an_applicant_applies_through_the_pages(client: Client, posting: JobPost
     done = client.post(review_url, {"declaration": "on"})
 
     assert done.status_code == 302
-    case = Case.objects.get()
+    case = Case.all_tenants.get()
     assert re.fullmatch(r"[A-Z]+-\d{4}-\d{6}", case.reference)
     assert case.subject == f"Bewerbung: {posting.title}"
     assert case.documents.filter(original_name="lebenslauf.pdf").exists()

@@ -54,7 +54,7 @@ def test_an_invitation_needs_date_and_place_and_arrives_as_a_letter(
     assert "Raum 204" in text
     assert application.context["title"] in text
     assert "Rechtsbehelfsbelehrung" not in text
-    message = Message.objects.get(case=case, direction=Message.Direction.TO_APPLICANT)
+    message = Message.all_tenants.get(case=case, direction=Message.Direction.TO_APPLICANT)
     assert message.subject == "Einladung zum Vorstellungsgespräch"
 
 

@@ -46,7 +46,7 @@ def case_route_map(case: Case) -> CaseRouteMap | None:
     if lat is None or lon is None or not number:
         return None
     network = street_network_get(municipality=case.municipality)
-    school = School.all_tenants.filter(municipality_id=case.municipality_id, schulnummer=number).first()
+    school = School.objects.filter(municipality_id=case.municipality_id, schulnummer=number).first()
     if network is None or school is None:
         return None
     start = (float(lat), float(lon))

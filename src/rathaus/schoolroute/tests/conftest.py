@@ -3,11 +3,11 @@ from typing import Any
 
 import pytest
 
-from rathaus.site.demo import demo_load
 from rathaus.municipalities.models import Municipality
 from rathaus.routing import AddressIndex, Graph
 from rathaus.schoolroute.models import School
 from rathaus.schoolroute.services import schools_import, schools_read_csv, street_network_import
+from rathaus.site.demo import demo_load
 from rathaus.testing import make_municipality
 
 NORTH_BAYREUTH = "north-bayreuth.osm.gz"

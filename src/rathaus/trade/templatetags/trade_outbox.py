@@ -12,7 +12,7 @@ register = template.Library()
 def case_outbox_messages(case: Case) -> list[OutboxMessage]:
     """The messages of a case's notice and its corrections, oldest first, with their recipients: one query."""
     return list(
-        OutboxMessage.all_tenants.filter(municipality_id=case.municipality_id, notice__case_id=case.pk)
+        OutboxMessage.objects.filter(municipality_id=case.municipality_id, notice__case_id=case.pk)
         .select_related("recipient")
         .order_by("created_at", "pk")
     )

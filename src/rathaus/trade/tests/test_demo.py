@@ -7,8 +7,8 @@ import pytest
 
 from rathaus.cases.models import Case
 from rathaus.catalog.models import Service
-from rathaus.site.demo import demo_load
 from rathaus.municipalities.models import Municipality
+from rathaus.site.demo import demo_load
 from rathaus.trade.models import Business, OutboxMessage, Recipient, TradeOffice
 
 

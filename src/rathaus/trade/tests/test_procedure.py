@@ -27,7 +27,7 @@ from rathaus.trade.tests.conftest import fill, gmbh_steps, sole_trader_steps, su
 
 def notice_text(case: Case) -> str:
     """The text of the case's newest notice PDF, whitespace normalised."""
-    document = Document.objects.filter(case=case, kind=Document.Kind.NOTICE).order_by("-pk").first()
+    document = Document.all_tenants.filter(case=case, kind=Document.Kind.NOTICE).order_by("-pk").first()
     assert document is not None
     with document.file.open("rb") as handle:
         pages = PdfReader(io.BytesIO(handle.read())).pages
@@ -263,7 +263,7 @@ def test_confirming_enters_the_business_in_the_register(confirmed_gmbh: Business
     assert business.status == Business.Status.ACTIVE
     assert business.number == f"G-{business.municipality.reference_prefix}-000001"
     assert confirmed_gmbh.kind == BusinessNotice.Kind.REGISTRATION
-    entry = AuditEvent.objects.get(action="trade.registered")
+    entry = AuditEvent.all_tenants.get(action="trade.registered")
     assert entry.actor is not None and entry.actor.email == "gewerbe@soest.example"
     assert entry.data["business"] == business.number
     assert OutboxMessage.all_tenants.filter(notice=confirmed_gmbh).exists()
