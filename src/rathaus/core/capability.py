@@ -138,7 +138,7 @@ def periodic_jobs() -> list[PeriodicJob]:
     return [job for contribution in contributions() for job in contribution.capability.periodic_jobs]
 
 
-def demo_loaders() -> list[Callable[[], Any]]:
+def demo_loaders() -> list[Callable[[Any], Any]]:
     return [import_string(c.capability.demo) for c in contributions() if c.capability.demo]
 
 

@@ -145,4 +145,5 @@ def municipalities_demo_load() -> list[Municipality]:
 
 
 def level_of(municipality: Municipality) -> str:
-    return next(spec["level"] for spec in MUNICIPALITIES if spec["ags"] == municipality.ags)
+    level: str = next(spec["level"] for spec in MUNICIPALITIES if spec["ags"] == municipality.ags)
+    return level

@@ -111,7 +111,7 @@ _EVERY: Final = _Every()
 
 @contextmanager
 def _integrity_checks() -> Iterator[None]:
-    token = _current.set(_EVERY)  # type: ignore[arg-type]
+    token = _current.set(_EVERY)
     try:
         yield
     finally:
@@ -133,7 +133,7 @@ class TenantQuerySet(models.QuerySet[_Row]):
     _unscoped: bool = False
 
     def _clone(self) -> TenantQuerySet[_Row]:
-        clone: TenantQuerySet[_Row] = super()._clone()  # type: ignore[assignment]
+        clone: TenantQuerySet[_Row] = super()._clone()  # type: ignore[misc]
         clone._tenant_id = self._tenant_id
         clone._unscoped = self._unscoped
         return clone
@@ -154,11 +154,11 @@ class TenantQuerySet(models.QuerySet[_Row]):
             clone.query.where.children = [c for c in clone.query.where.children if not isinstance(c, NothingNode)]
             clone._tenant_id = named if isinstance(named, int) else named.pk
             return clone.filter(*args, **kwargs)
-        return super().filter(*args, **kwargs)  # type: ignore[return-value]
+        return super().filter(*args, **kwargs)
 
     def _fetch_all(self) -> None:
         self._refuse_unscoped()
-        super()._fetch_all()  # type: ignore[misc]
+        super()._fetch_all()
 
     def count(self) -> int:
         self._refuse_unscoped()

@@ -50,7 +50,7 @@ def audit_record(
             municipality=municipality,
             sequence=(last.sequence + 1) if last else 1,
             created_at=timezone.now(),
-            actor=actor,
+            actor=actor,  # type: ignore[misc]  # the user model, named by settings.AUTH_USER_MODEL
             actor_ref=str(actor.pk) if actor else "",
             action=action,
             object_type=obj._meta.label_lower if obj is not None else "",

@@ -19,7 +19,7 @@ class Command(DatabaseWorker):
         super().add_arguments(parser)
         parser.add_argument("--schedule", action="store_true", help="also run the periodic jobs of every app")
 
-    def handle(self, *args: Any, schedule: bool = False, **options: Any) -> None:
+    def handle(self, *args: Any, schedule: bool = False, **options: Any) -> None:  # type: ignore[override]
         scheduler = Scheduler() if schedule else None
         if scheduler is not None:
             scheduler.start()
