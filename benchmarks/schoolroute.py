@@ -67,7 +67,6 @@ def run(options: argparse.Namespace, data_dir: str) -> None:
     from django.core.management import call_command
     from django.test import Client
 
-    from rathaus.site.demo import demo_load
     from rathaus.schoolroute.backoffice_views import edge_bands
     from rathaus.schoolroute.batch import roll_check, roll_read
     from rathaus.schoolroute.eligibility import school_level
@@ -78,6 +77,7 @@ def run(options: argparse.Namespace, data_dir: str) -> None:
         street_network_graph,
         street_network_grounds,
     )
+    from rathaus.site.demo import demo_load
 
     call_command("migrate", verbosity=0)
     demo_load()

@@ -213,8 +213,8 @@ def run_end_to_end(rounds: int) -> list[tuple[str, ...]]:
         call_command("migrate", verbosity=0, interactive=False)
 
         from rathaus.catalog import selectors
-        from rathaus.site.demo import demo_load
         from rathaus.municipalities.models import Municipality
+        from rathaus.site.demo import demo_load
 
         demo_load()
         soest = Municipality.objects.get(slug="soest")
