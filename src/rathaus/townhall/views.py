@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from rathaus.accounts.access import navigation_for, requires, staff_user
+from rathaus.accounts.access import may, navigation_for, requires, staff_user
 from rathaus.core.forms import saved
 from rathaus.core.uploads import sniff_image
 from rathaus.municipalities.models import AccessibilityFeedback, Department, Municipality
@@ -53,6 +53,7 @@ def backoffice_dashboard(request: HttpRequest, municipality_slug: str) -> HttpRe
             "departments": Department.objects.all(),
             "feedback": AccessibilityFeedback.objects.all()[:20],
             "navigation": navigation_for(request),
+            "may_edit_departments": may(request.membership, "townhall.departments"),  # type: ignore[attr-defined]
         },
     )
 
