@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from rathaus.accounts.models import Membership, User
 from rathaus.accounts.selectors import user_has_totp
 from rathaus.core import capability
-from rathaus.core.capability import NavLink, Permission
+from rathaus.core.capability import Permission
 from rathaus.municipalities.models import Municipality
 from rathaus.municipalities.tenancy import NO_TENANT, request_tenant_set, tenant_scope
 
@@ -144,10 +144,6 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
             continue
         items.append(NavItem(str(link.label), url, str(link.description)))
     return items
-
-
-def nav_links() -> list[NavLink]:
-    return capability.navigation()
 
 
 class TenantMiddleware:

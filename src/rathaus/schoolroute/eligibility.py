@@ -197,9 +197,9 @@ def footpath_explanation(
 ) -> str:
     """The footpath rule's verdict in words, from its figures alone (so a filed verdict can be told again)."""
     figures = {
-        "distance": _metres(distance_m),
+        "distance": metres(distance_m),
         "threshold": _kilometres(threshold_m),
-        "margin": _metres(abs(distance_m - threshold_m)),
+        "margin": metres(abs(distance_m - threshold_m)),
         "level": level.label,
     }
     if exceeds(distance_m, threshold_m):
@@ -226,9 +226,9 @@ def footpath_explanation(
     return " ".join(sentences)
 
 
-def _metres(metres: float) -> str:
+def metres(value: float) -> str:
     """Whole metres with the language's thousands separator: "4.212 m", in English "4,212 m"."""
-    text = f"{metres:,.0f}"
+    text = f"{value:,.0f}"
     return f"{text if in_english() else text.replace(',', '.')} m"
 
 
@@ -287,8 +287,8 @@ class NearestSchool:
             "Eine Schule derselben Schulform ist näher (%(nearest)s statt %(chosen)s). Erstattet werden höchstens "
             "die Fahrkosten zur nächstgelegenen Schule (%(basis)s)."
         ) % {
-            "nearest": _metres(self.nearest_distance_m),
-            "chosen": _metres(self.chosen_distance_m),
+            "nearest": metres(self.nearest_distance_m),
+            "chosen": metres(self.chosen_distance_m),
             "basis": self.legal_basis,
         }
 

@@ -23,8 +23,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.core.language import in_english
 from rathaus.routing import Graph, Route
+from rathaus.schoolroute.eligibility import metres
 
 # Metres per degree of latitude on a sphere of the mean earth radius; exact enough for a picture.
 _M_PER_DEGREE: Final = 6_371_008.8 * math.pi / 180
@@ -205,12 +205,6 @@ def network_svg(
     )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 -- every text and class above is escaped
-
-
-def metres(value: float) -> str:
-    """Whole metres with the language's thousands separator: "2.134 m", in English "2,134 m"."""
-    text = f"{value:,.0f}"
-    return f"{text if in_english() else text.replace(',', '.')} m"
 
 
 def route_svg(

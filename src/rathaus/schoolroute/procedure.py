@@ -49,9 +49,9 @@ from rathaus.schoolroute.eligibility import (
     SchoolLevel,
     exceeds,
     footpath_explanation,
+    metres,
     school_level,
 )
-from rathaus.schoolroute.maps import metres
 from rathaus.schoolroute.models import School, StreetNetwork
 from rathaus.schoolroute.selectors import (
     street_network_addresses,

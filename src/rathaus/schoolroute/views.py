@@ -32,9 +32,9 @@ from rathaus.routing import (
     RoutingError,
     SchoolGrounds,
 )
-from rathaus.schoolroute.eligibility import ExceptionReason
+from rathaus.schoolroute.eligibility import ExceptionReason, metres
 from rathaus.schoolroute.forms import SchoolRouteForm
-from rathaus.schoolroute.maps import MapView, Marker, metres, network_svg, route_svg
+from rathaus.schoolroute.maps import MapView, Marker, network_svg, route_svg
 from rathaus.schoolroute.models import School
 from rathaus.schoolroute.selectors import (
     school_list,
