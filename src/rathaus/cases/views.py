@@ -47,6 +47,16 @@ SESSION_DRAFTS = "rathaus_drafts"
 SESSION_SUBMITTED = "rathaus_submitted"
 
 
+def form_add_errors(form: forms.Form, error: ValidationError, fallback: str | None = None) -> None:
+    """A service's ValidationError onto the form: by field where it names one, else on `fallback`. A
+    plain error (e.g. the upload check's "this kind of file") has no field names to go by."""
+    if hasattr(error, "error_dict"):
+        for name, field_messages in error.message_dict.items():
+            form.add_error(name if name in form.fields else fallback, field_messages)
+    else:
+        form.add_error(fallback, error.messages)
+
+
 def _procedure_class(procedure_key: str) -> type[Procedure]:
     try:
         return registry.get(procedure_key)
@@ -160,8 +170,7 @@ def application_step(
             try:
                 draft_save_step(draft=draft, step=step, cleaned_data=cleaned, files=uploads)
             except ValidationError as error:
-                for field_name, field_messages in error.message_dict.items():
-                    form.add_error(field_name if field_name in form.fields else None, field_messages)
+                form_add_errors(form, error, next(iter(stored_files), None))
             else:
                 return _after_step(request, draft, procedure, step, action)
         elif action in {"back", "save"}:
@@ -343,8 +352,8 @@ def case_page(
                 uploads=form.cleaned_data["attachments"],
             )
         except ValidationError as error:
-            for field_name, field_messages in error.message_dict.items():
-                form.add_error(field_name if field_name in form.fields else "attachments", field_messages)
+            # The service refuses as a whole (one transaction): neither the message nor any file is kept.
+            form_add_errors(form, error, "attachments")
         else:
             messages.success(request, _("Ihre Nachricht ist bei der Verwaltung eingegangen."))
             return redirect(_case_url(case, token))
