@@ -1,0 +1,121 @@
+"""A municipality's catalogue of services, installed from the shipped data (`data/services.json`).
+
+`install_catalogue` is the one entry point: the demo loader and `rathaus municipality add`
+call it. The data hold the services of a kreisangehörige town ("city") and of a district
+("district"); a kreisfreie Stadt ("independent_city") does the work of both and gets both.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from django.db import transaction
+
+from rathaus.catalog.models import Service
+from rathaus.municipalities.models import Department, Municipality
+
+LEVELS = ("city", "district", "independent_city")
+# The data levels a municipality of each level offers.
+DATA_LEVELS: dict[str, tuple[str, ...]] = {
+    "city": ("city",),
+    "district": ("district",),
+    "independent_city": ("city", "district"),
+}
+
+
+@cache
+def services_data() -> tuple[dict[str, Any], ...]:
+    """The shipped services, each with its `level` ("city" or "district")."""
+    text = resources.files("rathaus.catalog").joinpath("data", "services.json").read_text(encoding="utf-8")
+    data: list[dict[str, Any]] = json.loads(text)
+    return tuple(data)
+
+
+@cache
+def departments_data() -> dict[str, dict[str, str]]:
+    """The departments a municipality may have, by key (`municipalities/data/departments.json`)."""
+    text = resources.files("rathaus.municipalities").joinpath("data", "departments.json").read_text(encoding="utf-8")
+    data: dict[str, dict[str, str]] = json.loads(text)
+    return data
+
+
+def level_services(level: str) -> list[dict[str, Any]]:
+    """The services of a municipality level; ValueError for an unknown level."""
+    if level not in DATA_LEVELS:
+        raise ValueError(f"Unknown level {level!r}; expected one of {', '.join(LEVELS)}.")
+    wanted = DATA_LEVELS[level]
+    return [item for item in services_data() if item["level"] in wanted]
+
+
+def _department(municipality: Municipality, key: str, known: dict[str, Department]) -> Department:
+    """The municipality's department of that key, created from the shipped list when missing.
+
+    A key the shipped list lacks (only possible with hand-edited data) falls back to the
+    Bürgerbüro, the office that answers citizens' questions about any service.
+    """
+    department = known.get(key)
+    if department is not None:
+        return department
+    info = departments_data().get(key)
+    if info is None:
+        if key == "buergerbuero":
+            raise ValueError("departments.json has no 'buergerbuero' to fall back to.")
+        return _department(municipality, "buergerbuero", known)
+    department, _created = Department.objects.get_or_create(
+        municipality=municipality, key=key, defaults={"name": info["name"], "name_en": info["name_en"]}
+    )
+    known[key] = department
+    return department
+
+
+def service_fields(item: dict[str, Any]) -> dict[str, Any]:
+    """The model fields of one data item, without municipality and department."""
+    return {
+        "name": item["name"],
+        "name_en": item["name_en"],
+        "synonyms": "\n".join(item["synonyms"]),
+        "summary": item["summary"],
+        "summary_en": item["summary_en"],
+        "prerequisites": item["prerequisites"],
+        "documents": "\n".join(item["documents"]),
+        "fees": item["fees"],
+        "processing_time": item["processing_time"],
+        "channel": item["channel"],
+        "external_url": item["external_url"],
+    }
+
+
+@transaction.atomic
+def install_catalogue(municipality: Municipality, level: str) -> int:
+    """Gives the municipality the services of its level; returns how many were created.
+
+    Idempotent: services the municipality already has (and any edits made to them) stay as
+    they are. Each service goes to the municipality's department of the data's key, which is
+    created from `departments.json` when missing.
+    """
+    items = level_services(level)
+    known = {d.key: d for d in Department.objects.filter(municipality=municipality)}
+    created = 0
+    for item in items:
+        _service, was_created = Service.objects.get_or_create(
+            municipality=municipality,
+            leika_key=item["leika"],
+            defaults={**service_fields(item), "department": _department(municipality, item["department"], known)},
+        )
+        created += was_created
+    return created
+
+
+def is_independent_city(municipality: Municipality) -> bool:
+    """A kreisfreie Stadt: a town whose AGS has no municipality part ("05515000", Münster)."""
+    return municipality.kind != Municipality.Kind.DISTRICT and municipality.ags.endswith("000")
+
+
+def level_for(municipality: Municipality, level: str) -> str:
+    """The catalogue level of a municipality given as "city" or "district": a kreisfreie Stadt is both."""
+    if level == "city" and is_independent_city(municipality):
+        return "independent_city"
+    return level
