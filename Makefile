@@ -28,7 +28,6 @@ var/.prepared: $(VENV)/.installed node_modules/.installed $(shell find src/ratha
 
 run: install
 	$(BIN)/rathaus migrate --noinput
-	$(BIN)/rathaus createcachetable
 	$(BIN)/rathaus demo
 	$(BIN)/rathaus serve --host $(HOST) --port $(PORT)
 
