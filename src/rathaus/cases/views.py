@@ -174,12 +174,10 @@ def application_step(
             else:
                 return _after_step(request, draft, procedure, step, action)
         elif action in {"back", "save"}:
-            # Going back keeps what was typed, even when it is not complete yet.
-            valid = {
-                name: value for name, value in getattr(form, "cleaned_data", {}).items() if name not in stored_files
-            }
-            partial_answers = {name: request.POST.get(name, "") for name in form.fields if name not in stored_files}
-            partial_answers.update({name: str(value) for name, value in valid.items()})
+            # Going back keeps what was typed, even when it is not complete yet: each field's value as
+            # its widget read it (a checkbox's True or False, a multiple choice's list), so that the
+            # page shows it again as it was, not a "False" that a checkbox would take for ticked.
+            partial_answers = {name: form[name].value() for name in form.fields if name not in stored_files}
             draft_keep_partial(draft=draft, step=step, values=partial_answers)
             return _after_step(request, draft, procedure, step, action)
     return render(

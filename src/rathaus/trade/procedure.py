@@ -257,13 +257,18 @@ class TradeNotice(Procedure):
                 hints.append(gettext("%(name)s: Aufenthaltstitel prüfen (Feld 30/31).") % {"name": person.full_name})
         if self.kind == notice_data.REGISTRATION:
             premises = notice.premises.address if notice.premises is not None else None
-            duplicates = RegisteredBusiness.objects.filter(
-                municipality=case.municipality,
-                status=RegisteredBusiness.Status.ACTIVE,
-                name_search=notice.display_name.lower()[:200],
-                postal_code=premises.postal_code if premises is not None else "",
-                street__iexact=premises.street if premises is not None else "",
-            ).values_list("number", flat=True)
+            duplicates = (
+                RegisteredBusiness.objects.filter(
+                    municipality=case.municipality,
+                    status=RegisteredBusiness.Status.ACTIVE,
+                    name_search=notice.display_name.lower()[:200],
+                    postal_code=premises.postal_code if premises is not None else "",
+                    street__iexact=premises.street if premises is not None else "",
+                )
+                # Once confirmed, the case's own business is in the register: it is no duplicate of itself.
+                .exclude(notices__case=case)
+                .values_list("number", flat=True)
+            )
             for number in duplicates[:5]:
                 hints.append(
                     gettext(

@@ -121,10 +121,11 @@ def draft_save_step(
     return draft
 
 
-def draft_keep_partial(*, draft: Draft, step: Step, values: Mapping[str, str]) -> Draft:
+def draft_keep_partial(*, draft: Draft, step: Step, values: Mapping[str, Any]) -> Draft:
     """Keeps what was typed on a step that is not complete yet, so that going back or saving for later
     loses nothing. The step still counts as unanswered until `draft_save_step` keeps it."""
-    draft.answers = {**draft.answers, PARTIAL: {**draft.answers.get(PARTIAL, {}), step.key: dict(values)}}
+    typed = {name: _json_safe(value) for name, value in values.items()}
+    draft.answers = {**draft.answers, PARTIAL: {**draft.answers.get(PARTIAL, {}), step.key: typed}}
     draft.save(update_fields=["answers", "updated_at"])
     return draft
 

@@ -39,7 +39,8 @@ def kern_field(field: BoundField, hint: str = "") -> dict[str, Any]:
         return {
             "field": field,
             "is_choice_list": True,
-            "is_radio": isinstance(widget, forms.RadioSelect),
+            # CheckboxSelectMultiple is a subclass of RadioSelect: ask whether several may be chosen.
+            "is_radio": not widget.allow_multiple_selected,
             "hint": help_text,
             "describedby": " ".join(describedby),
         }
