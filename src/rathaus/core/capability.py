@@ -21,6 +21,7 @@ imports nothing and no app needs to know another:
             navigation=(NavLink(_("Gewerberegister"), "trade_register", "trade.register"),),
             periodic_jobs=(PeriodicJob("trade-outbox", "rathaus.trade.outbox.deliver_due", timedelta(minutes=1)),),
             demo="rathaus.trade.demo.trade_demo_load",
+            onboard="rathaus.trade.onboarding.trade_onboard",
             audit_actions={"trade.outbox_resent": _("Nachricht an Empfangsbehörde erneut gesendet")},
         )
 """
@@ -90,6 +91,10 @@ class Capability:
     navigation: tuple[NavLink, ...] = ()
     periodic_jobs: tuple[PeriodicJob, ...] = ()
     demo: str | None = None  # a function(municipality) that loads its demo data (in scope) and returns logins
+    # A function(municipality) that sets the app up for a new municipality, in scope; not demo data.
+    # It returns a list of short German notes for the operator and the first admin (what it set
+    # up, what is left to fill in).
+    onboard: str | None = None
     audit_actions: Mapping[str, Text] = field(default_factory=dict)  # action code: German words
 
 
@@ -140,6 +145,12 @@ def periodic_jobs() -> list[PeriodicJob]:
 
 def demo_loaders() -> list[Callable[[Any], Any]]:
     return [import_string(c.capability.demo) for c in contributions() if c.capability.demo]
+
+
+def onboarders() -> list[Callable[[Any], Any]]:
+    """Each app's set-up for a new municipality, in the order of `INSTALLED_APPS` (the catalogue
+    before the capabilities that link its services to their procedures)."""
+    return [import_string(c.capability.onboard) for c in contributions() if c.capability.onboard]
 
 
 def audit_actions() -> dict[str, Text]:
