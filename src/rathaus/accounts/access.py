@@ -16,6 +16,7 @@ Views and API endpoints never check any of this themselves.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 from typing import Any, Literal, cast
 
 from django.contrib import messages
@@ -193,3 +194,30 @@ class TenantMiddleware:
             raise PermissionDenied(_("Für diese Seite fehlt Ihnen die Berechtigung."))
         request.membership = membership  # type: ignore[attr-defined]
         return None
+
+
+def is_platform_operator(user: Any) -> bool:
+    """Platform operators run the platform itself (they add municipalities): Django superusers,
+    made with `rathaus createsuperuser`. They hold no municipality's permissions by that."""
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def operator_required(view: View) -> View:
+    """A page of the platform's operation (`/plattform/…`): operators only, with TOTP like all staff."""
+
+    @wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_platform_operator(user):
+            raise PermissionDenied(_("Diese Seite ist nur für den Betrieb der Plattform."))
+        if not user_has_totp(user=cast(User, user)):
+            messages.warning(
+                request,
+                _("Bitte richten Sie zuerst die Anmeldung in zwei Schritten ein. Erst dann öffnet sich diese Seite."),
+            )
+            return redirect("mfa_activate_totp")
+        return view(request, *args, **kwargs)
+
+    return guarded

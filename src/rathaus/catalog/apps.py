@@ -17,6 +17,7 @@ class CatalogConfig(AppConfig):
             Permission("catalog.edit", _("Leistungen anlegen und bearbeiten"), clerks=False),
         ),
         navigation=(NavLink(_("Leistungen"), "service_list", "catalog.view"),),
+        onboard="rathaus.catalog.onboarding.catalog_onboard",
         audit_actions={
             "service.created": _("Leistung angelegt"),
             "service.updated": _("Leistung geändert"),

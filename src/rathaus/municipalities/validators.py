@@ -27,7 +27,7 @@ def validate_colour(value: str) -> None:
 
 
 # First path segments that belong to the site, not to a municipality.
-RESERVED_SLUGS = frozenset({"api", "konto", "static", "media", "i18n", "admin", "verwaltung"})
+RESERVED_SLUGS = frozenset({"api", "konto", "static", "media", "i18n", "admin", "verwaltung", "plattform"})
 
 
 def validate_slug_free(value: str) -> None:

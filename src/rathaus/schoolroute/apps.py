@@ -36,6 +36,7 @@ class SchoolrouteConfig(AppConfig):
             PeriodicJob("school-roll-purge", "rathaus.schoolroute.batch.batch_runs_purge", timedelta(days=1)),
         ),
         demo="rathaus.schoolroute.demo.schoolroute_demo_load",
+        onboard="rathaus.schoolroute.onboarding.schoolroute_onboard",
         audit_actions={
             "schoolroute.batch_uploaded": _("Schülerliste zur Schulweg-Prüfung hochgeladen"),
             "schoolroute.batch_downloaded": _("Ergebnis einer Schulweg-Prüfung heruntergeladen"),

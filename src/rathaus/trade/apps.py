@@ -35,6 +35,7 @@ class TradeConfig(AppConfig):
         # Messages to the authorities whose next attempt has come are queued for the worker.
         periodic_jobs=(PeriodicJob("trade-outbox", "rathaus.trade.outbox.deliver_due", timedelta(minutes=1)),),
         demo="rathaus.trade.demo.trade_demo_load",
+        onboard="rathaus.trade.onboarding.trade_onboard",
         audit_actions={
             "trade.registered": _("Gewerbeanzeige ins Gewerberegister übernommen"),
             "trade.corrected": _("Gewerbeanzeige berichtigt"),
