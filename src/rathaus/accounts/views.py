@@ -6,8 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from rathaus.accounts.access import requires, staff_user
 from rathaus.accounts.forms import AccountDeleteForm, MembershipAddForm
@@ -74,9 +75,27 @@ def backoffice_staff(request: HttpRequest, municipality_slug: str) -> HttpRespon
 
 
 @requires("accounts.staff")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def backoffice_staff_remove(request: HttpRequest, municipality_slug: str, membership_id: int) -> HttpResponse:
+    """GET asks whether the person should really lose access, POST removes them."""
     membership = get_object_or_404(Membership.objects.select_related("user"), pk=membership_id)
+    if request.method == "GET":
+        return render(
+            request,
+            "confirm.html",
+            {
+                "question": _("%(email)s aus der Verwaltung entfernen?") % {"email": membership.user.email},
+                "explanation": [
+                    _(
+                        "Die Person kann sich danach nicht mehr in der Verwaltung dieser Kommune anmelden. Ihr Konto "
+                        "bleibt bestehen; Sie können sie später wieder hinzufügen."
+                    )
+                ],
+                "confirm_label": _("Ja, entfernen"),
+                "cancel_label": _("Nein, zurück zur Liste"),
+                "cancel_url": reverse("backoffice:staff", kwargs={"municipality_slug": municipality_slug}),
+            },
+        )
     try:
         membership_remove(membership=membership, by=staff_user(request))
     except ValidationError as error:

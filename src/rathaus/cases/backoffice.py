@@ -16,10 +16,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST, require_safe
+from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from rathaus.accounts.access import requires, staff_user
 from rathaus.accounts.models import Membership, User
@@ -178,6 +179,29 @@ def _back(case: Case) -> HttpResponse:
     return redirect("backoffice:case_detail", municipality_slug=case.municipality.slug, case_id=case.pk)
 
 
+def _confirm_transition(request: HttpRequest, case: Case, transition: Transition) -> HttpResponse:
+    explanation = []
+    if transition.notice_template:
+        explanation.append(_("Erzeugt einen Bescheid im Postfach der antragstellenden Person."))
+    if transition.target in procedure_for(case).workflow.final:
+        explanation.append(_("Danach ist der Vorgang abgeschlossen."))
+    explanation.append(_("Das lässt sich nicht rückgängig machen."))
+    return render(
+        request,
+        "confirm.html",
+        {
+            "preline": f"{case.reference} · {case.subject}",
+            "question": _("%(step)s?") % {"step": transition.label},
+            "explanation": explanation,
+            "confirm_label": _("Ja, %(step)s") % {"step": transition.label},
+            "cancel_label": _("Nein, zurück zur Akte"),
+            "cancel_url": reverse(
+                "backoffice:case_detail", kwargs={"municipality_slug": case.municipality.slug, "case_id": case.pk}
+            ),
+        },
+    )
+
+
 def form_add_errors(form: forms.Form, error: ValidationError, fallback: str | None = None) -> None:
     """A service's ValidationError onto the form: by field where it names one, else on `fallback`."""
     if hasattr(error, "error_dict"):
@@ -199,6 +223,8 @@ def _problem(error: ValidationError) -> forms.Form:
 class TransitionAction:
     transition: Transition
     form: TransitionForm
+    # Shown as a link to a page that asks "really?" rather than as a button that acts at once.
+    confirm: bool = False
 
 
 @dataclass
@@ -236,6 +262,7 @@ def _render_file(
                 needs_text=transition.needs_text,
                 prefix=f"schritt-{transition.key}",
             ),
+            confirm=procedure.workflow.asks_confirmation(transition),
         )
         for transition in procedure.workflow.available(case.status, role=role)
         if not transition.by_applicant
@@ -328,16 +355,21 @@ def case_assign_action(request: HttpRequest, municipality_slug: str, case_id: in
     return _back(case)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def case_transition_action(
     request: HttpRequest, municipality_slug: str, case_id: int, transition_key: str
 ) -> HttpResponse:
+    """GET asks whether the step should really be taken (for steps that cannot be undone), POST takes it."""
     case, role = case_for_staff(request, case_id)
     procedure = procedure_for(case)
     try:
         transition = procedure.workflow.transition(transition_key)
     except KeyError:
         raise Http404(_("Diesen Schritt gibt es in diesem Verfahren nicht.")) from None
+    if request.method == "GET":
+        if transition.needs_text or transition not in procedure.workflow.available(case.status, role=role):
+            return _back(case)
+        return _confirm_transition(request, case, transition)
     form = TransitionForm(request.POST, needs_text=transition.needs_text, prefix=f"schritt-{transition.key}")
     key = f"transition:{transition.key}"
     if transition.by_applicant:

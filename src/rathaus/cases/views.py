@@ -261,9 +261,26 @@ def application_review(request: HttpRequest, municipality_slug: str, draft_token
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def application_discard(request: HttpRequest, municipality_slug: str, draft_token: uuid.UUID) -> HttpResponse:
-    draft_discard(draft=_draft_for(request, draft_token))
+    draft = _draft_for(request, draft_token)
+    if request.method == "GET":
+        return render(
+            request,
+            "confirm.html",
+            {
+                "preline": procedure_for(draft).title,
+                "question": _("Antrag verwerfen?"),
+                "explanation": [
+                    _("Alles, was Sie in diesen Antrag eingegeben und hochgeladen haben, wird gelöscht."),
+                    _("Das lässt sich nicht rückgängig machen."),
+                ],
+                "confirm_label": _("Ja, Antrag verwerfen"),
+                "cancel_label": _("Nein, zurück zum Antrag"),
+                "cancel_url": _review_url(draft),
+            },
+        )
+    draft_discard(draft=draft)
     messages.success(request, _("Der Entwurf ist gelöscht."))
     if request.user.is_authenticated:
         return redirect("my_cases", municipality_slug=municipality_slug)
@@ -365,7 +382,7 @@ def case_page(
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def case_applicant_transition(
     request: HttpRequest,
     municipality_slug: str,
@@ -373,7 +390,42 @@ def case_applicant_transition(
     token: str | None = None,
     reference: str | None = None,
 ) -> HttpResponse:
+    """GET asks whether the applicant really wants to take the step (e.g. withdraw), POST takes it."""
     case = _case_from(request, token, reference)
+    if request.method == "GET":
+        workflow = procedure_for(case).workflow
+        transition = next(
+            (
+                candidate
+                for candidate in workflow.available(case.status, by_applicant=True)
+                if candidate.key == transition_key and not case.is_closed
+            ),
+            None,
+        )
+        if transition is None:
+            raise Http404(_("Diesen Schritt gibt es für diesen Vorgang nicht (mehr)."))
+        return render(
+            request,
+            "confirm.html",
+            {
+                "preline": _("Aktenzeichen %(reference)s") % {"reference": case.reference},
+                "question": _("%(step)s?") % {"step": transition.label},
+                "explanation": [
+                    *(
+                        [
+                            _("Die Verwaltung bearbeitet Ihren Vorgang „%(subject)s“ danach nicht weiter.")
+                            % {"subject": case.subject}
+                        ]
+                        if transition.target in workflow.final
+                        else []
+                    ),
+                    _("Das lässt sich nicht rückgängig machen."),
+                ],
+                "confirm_label": _("Ja, %(step)s") % {"step": transition.label},
+                "cancel_label": _("Nein, zurück zum Vorgang"),
+                "cancel_url": _case_url(case, token),
+            },
+        )
     try:
         case_transition(
             case=case,

@@ -137,6 +137,14 @@ class Workflow:
     def label(self, state: str) -> Label:
         return self.states.get(state, state)
 
+    def asks_confirmation(self, transition: Transition) -> bool:
+        """Whether the step is shown on a page of its own that asks "really?" before it is taken: the
+        applicant's steps (withdrawing) and staff steps that cannot be undone (they close the file or
+        send a notice), unless a text has to be written for them, which is deliberate enough."""
+        if transition.by_applicant:
+            return True
+        return not transition.needs_text and (transition.target in self.final or transition.notice_template is not None)
+
 
 def _role_allows(role: str | None, required: str) -> bool:
     if role is None:
