@@ -12,6 +12,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from rathaus.catalog.models import Service
@@ -36,9 +37,13 @@ def services_data() -> tuple[dict[str, Any], ...]:
 
 @cache
 def departments_data() -> dict[str, dict[str, str]]:
-    """The departments a municipality may have, by key (`municipalities/data/departments.json`)."""
-    text = resources.files("rathaus.municipalities").joinpath("data", "departments.json").read_text(encoding="utf-8")
-    data: dict[str, dict[str, str]] = json.loads(text)
+    """The departments a municipality may have, by key: the platform's list
+    (`municipalities/data/departments.json`), then the catalogue's own additions
+    (`catalog/data/departments.json`, offices the platform's list lacks)."""
+    data: dict[str, dict[str, str]] = {}
+    for package in ("rathaus.catalog", "rathaus.municipalities"):
+        text = resources.files(package).joinpath("data", "departments.json").read_text(encoding="utf-8")
+        data.update(json.loads(text))
     return data
 
 
@@ -74,6 +79,8 @@ def _department(municipality: Municipality, key: str, known: dict[str, Departmen
 def service_fields(item: dict[str, Any]) -> dict[str, Any]:
     """The model fields of one data item, without municipality and department."""
     return {
+        "key": item["key"],
+        "leika_key": item["leika"],
         "name": item["name"],
         "name_en": item["name_en"],
         "synonyms": "\n".join(item["synonyms"]),
@@ -85,6 +92,9 @@ def service_fields(item: dict[str, Any]) -> dict[str, Any]:
         "processing_time": item["processing_time"],
         "channel": item["channel"],
         "external_url": item["external_url"],
+        "external_name": item["external_name"],
+        "external_name_en": item["external_name_en"],
+        "procedure_key": item["procedure"],
     }
 
 
@@ -92,20 +102,35 @@ def service_fields(item: dict[str, Any]) -> dict[str, Any]:
 def install_catalogue(municipality: Municipality, level: str) -> int:
     """Gives the municipality the services of its level; returns how many were created.
 
-    Idempotent: services the municipality already has (and any edits made to them) stay as
-    they are. Each service goes to the municipality's department of the data's key, which is
-    created from `departments.json` when missing.
+    Idempotent: services the municipality already has, by our key or by LeiKa key (and any
+    edits made to them), stay as they are. Each service goes to the municipality's department
+    of the data's key, which is created from `departments.json` when missing. Every new
+    service passes the model's validation, so data that calls a service "online" without a
+    procedure or a named online service is refused (ValidationError naming the service).
     """
     items = level_services(level)
     known = {d.key: d for d in Department.objects.filter(municipality=municipality)}
+    existing = Service.objects.filter(municipality=municipality).values_list("key", "leika_key")
+    keys = {key for key, _leika in existing}
+    leika_keys = {leika for _key, leika in existing if leika}
     created = 0
     for item in items:
-        _service, was_created = Service.objects.get_or_create(
+        if item["key"] in keys or (item["leika"] and item["leika"] in leika_keys):
+            continue
+        service = Service(
             municipality=municipality,
-            leika_key=item["leika"],
-            defaults={**service_fields(item), "department": _department(municipality, item["department"], known)},
+            department=_department(municipality, item["department"], known),
+            **service_fields(item),
         )
-        created += was_created
+        try:
+            service.full_clean()
+        except ValidationError as error:
+            raise ValidationError(f"Service {item['key']!r} of services.json: {error}") from error
+        service.save()
+        keys.add(service.key)
+        if service.leika_key:
+            leika_keys.add(service.leika_key)
+        created += 1
     return created
 
 

@@ -43,6 +43,8 @@ class ServiceForm(forms.ModelForm[Service]):
             "department",
             "channel",
             "external_url",
+            "external_name",
+            "external_name_en",
             "procedure_key",
         ]
         widgets = {
@@ -64,6 +66,8 @@ class ServiceForm(forms.ModelForm[Service]):
 
     def clean_leika_key(self) -> str:
         key: str = self.cleaned_data["leika_key"]
+        if not key:
+            return key  # many services have no LeiKa key; none is invented
         duplicate = (
             Service.objects.filter(municipality_id=self.instance.municipality_id, leika_key=key)
             .exclude(pk=self.instance.pk)
@@ -73,11 +77,5 @@ class ServiceForm(forms.ModelForm[Service]):
             raise forms.ValidationError(_("Eine Leistung mit diesem LeiKa-Schlüssel gibt es in Ihrer Kommune schon."))
         return key
 
-    def clean(self) -> dict[str, object]:
-        data = super().clean() or {}
-        if data.get("channel") == Service.Channel.EXTERNAL and not data.get("external_url"):
-            self.add_error("external_url", _("Bitte die Adresse des Online-Dienstes angeben."))
-        procedure_key = data.get("procedure_key")
-        if procedure_key and procedure_key not in dict(registry.choices()):
-            self.add_error("procedure_key", _("Dieses Online-Verfahren gibt es nicht."))
-        return data
+    # "Online" needs a procedure or a named online service: `Service.clean` checks it, for this
+    # form as for the catalogue's loader.

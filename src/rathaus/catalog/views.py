@@ -47,9 +47,31 @@ def service_search_page(request: HttpRequest, municipality_slug: str) -> HttpRes
     return response
 
 
+def appointment_url(service: Service) -> str:
+    """Where a citizen books an appointment for the service; "" while the platform has no booking.
+
+    The hook for online appointment booking (a later issue): return the booking page's address
+    here and the service page shows "Termin online buchen" above the office's contact.
+    """
+    return ""
+
+
+def service_contact(service: Service) -> dict[str, str]:
+    """Whom to call, write to or visit for a service: its department, else the town hall's numbers."""
+    department, municipality = service.department, service.municipality
+    return {
+        "office": department.localized_name,
+        "phone": department.phone or municipality.phone,
+        "email": department.email or municipality.email,
+        "address": f"{municipality.name}, {municipality.street}, {municipality.postal_code} {municipality.city}",
+        "opening_hours": municipality.localized_opening_hours,
+    }
+
+
 def service_detail(request: HttpRequest, municipality_slug: str, service_id: int) -> HttpResponse:
     service = get_object_or_404(Service.objects.select_related("department", "municipality"), pk=service_id)
-    return render(request, "catalog/detail.html", {"service": service})
+    context = {"service": service, "contact": service_contact(service), "appointment_url": appointment_url(service)}
+    return render(request, "catalog/detail.html", context)
 
 
 @requires("catalog.edit")

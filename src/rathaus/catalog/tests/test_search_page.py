@@ -94,8 +94,6 @@ def test_index_follows_an_edit(client: Client, demo_soest: Municipality) -> None
 BAD_QUERIES = [
     "x" * 10_000,
     "Pass" + " a" * 4_998,
-    "\x00",
-    "Pass\x00",
     "\x1b[31mPass",
     "\u202essapesieR",
     "' OR 1=1 --",
@@ -126,8 +124,16 @@ def test_script_query_is_shown_escaped(client: Client, demo_soest: Municipality)
 
 
 def test_control_characters_are_dropped_not_fatal(client: Client, demo_soest: Municipality) -> None:
-    ids = result_ids(search_page(client, "Pass\x00"))
+    ids = result_ids(search_page(client, "Pass\x1b"))
     assert Service.all_tenants.get(pk=ids[0]).name == "Reisepass beantragen"
+
+
+@pytest.mark.parametrize("query", ["\x00", "Pass\x00"])
+def test_a_nul_character_gets_a_page_that_says_so(client: Client, demo_soest: Municipality, query: str) -> None:
+    # The site refuses text no database can store (core's UnstorableTextMiddleware), with a message.
+    response = client.get("/soest/suche/", {"q": query})
+    assert response.status_code == 400
+    assert "Nullzeichen" in response.content.decode()
 
 
 def test_overlong_page_query_is_cut_not_refused(client: Client, demo_soest: Municipality) -> None:

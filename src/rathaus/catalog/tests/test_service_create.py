@@ -19,7 +19,7 @@ def _service(department_id: int, **changes: str) -> dict[str, str]:
         "fees": "",
         "processing_time": "",
         "department": str(department_id),
-        "channel": "online",
+        "channel": "in_person",
         "external_url": "",
     }
     data.update(changes)
