@@ -16,6 +16,7 @@ from rathaus.accounts.models import Membership, User
 from rathaus.accounts.selectors import user_has_totp
 from rathaus.accounts.services import account_delete, membership_add, membership_remove
 from rathaus.core.forms import saved
+from rathaus.municipalities.models import Municipality
 
 
 def _logged_in_user(request: HttpRequest) -> User:
@@ -30,7 +31,16 @@ def _logged_in_user(request: HttpRequest) -> User:
 def profile(request: HttpRequest) -> HttpResponse:
     user = _logged_in_user(request)
     memberships = Membership.all_tenants.filter(user=user).select_related("municipality", "department")
-    return render(request, "accounts/profile.html", {"memberships": memberships, "has_totp": user_has_totp(user=user)})
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "memberships": memberships,
+            "has_totp": user_has_totp(user=user),
+            # Applications are kept per municipality: "Meine Anträge" of each one on this installation.
+            "municipalities": Municipality.objects.order_by("name"),
+        },
+    )
 
 
 @login_required

@@ -4,8 +4,11 @@ A draft is reachable only by the account that owns it or the browser session tha
 case only by its applicant's account or by its secret status link. Anything else is a 404.
 """
 
+import functools
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -42,6 +45,8 @@ from rathaus.payments.providers import provider as payment_provider
 from rathaus.procedures import registry
 from rathaus.procedures.base import Procedure, Step
 from rathaus.procedures.fields import AttachmentField
+
+ViewT = TypeVar("ViewT", bound=Callable[..., HttpResponse])
 
 SESSION_DRAFTS = "rathaus_drafts"
 SESSION_SUBMITTED = "rathaus_submitted"
@@ -97,16 +102,40 @@ def application_start(request: HttpRequest, municipality_slug: str, procedure_ke
     )
 
 
+class DraftUnavailable(Http404):
+    """The draft is not this visitor's, or gone: one answer for both, so that nobody learns whether a
+    draft of someone else's exists."""
+
+
 def _draft_for(request: HttpRequest, draft_token: uuid.UUID) -> Draft:
     draft = Draft.objects.filter(token=draft_token).select_related("municipality").first()
     if draft is None:
-        raise Http404(_("Diesen Antrag gibt es nicht (mehr)."))
+        raise DraftUnavailable(_("Diesen Antrag gibt es nicht (mehr)."))
     if draft.user_id is not None:
         if request.user.pk != draft.user_id:
-            raise Http404(_("Diesen Antrag gibt es nicht (mehr)."))
+            raise DraftUnavailable(_("Diesen Antrag gibt es nicht (mehr)."))
     elif str(draft.token) not in request.session.get(SESSION_DRAFTS, []):
-        raise Http404(_("Diesen Antrag gibt es nicht (mehr)."))
+        raise DraftUnavailable(_("Diesen Antrag gibt es nicht (mehr)."))
     return draft
+
+
+def explains_unavailable_drafts(view: ViewT) -> ViewT:
+    """A draft that is not the visitor's gets a page that says why that happens (another browser, the
+    session ended, another account, discarded or submitted) and how to go on, instead of a bare 404."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except DraftUnavailable:
+            return render(
+                request,
+                "cases/draft_unavailable.html",
+                {"login_url": f"{reverse('account_login')}?{urlencode({'next': request.path})}"},
+                status=404,
+            )
+
+    return cast(ViewT, wrapper)
 
 
 def _step_url(draft: Draft, step: Step) -> str:
@@ -133,6 +162,7 @@ def _initial_for(form: forms.Form, answers: dict[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in answers.items() if name in form.fields}
 
 
+@explains_unavailable_drafts
 @require_http_methods(["GET", "POST"])
 def application_step(
     request: HttpRequest, municipality_slug: str, draft_token: uuid.UUID, step_key: str
@@ -211,6 +241,7 @@ def _after_step(request: HttpRequest, draft: Draft, procedure: Procedure, step: 
     return redirect(_review_url(draft) if open_step is None else _step_url(draft, open_step))
 
 
+@explains_unavailable_drafts
 @require_http_methods(["GET", "POST"])
 def application_review(request: HttpRequest, municipality_slug: str, draft_token: uuid.UUID) -> HttpResponse:
     try:
@@ -261,6 +292,7 @@ def application_review(request: HttpRequest, municipality_slug: str, draft_token
     )
 
 
+@explains_unavailable_drafts
 @require_http_methods(["GET", "POST"])
 def application_discard(request: HttpRequest, municipality_slug: str, draft_token: uuid.UUID) -> HttpResponse:
     draft = _draft_for(request, draft_token)
