@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     # The layers, bottom to top (docs/architecture.md); .importlinter checks them.
     # kernel
     "rathaus.core",
+    "rathaus.tasks",
     # platform
     "rathaus.municipalities",
     "rathaus.records",
@@ -326,6 +327,15 @@ EMAIL_BACKEND = "rathaus.core.mail.QueuedEmailBackend"
 EMAIL_DELIVERY_BACKEND = _delivery["EMAIL_BACKEND"]
 
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# Task workers (rathaus.tasks): how many `rathaus worker` and `rathaus serve` start (SQLite takes one
+# writer at a time, so one worker there), how often each records that it is alive, after how long
+# without a sign of life its running task is queued again, and how often a task may be lost so.
+TASK_WORKERS = env_int("RATHAUS_TASK_WORKERS", 1 if DATABASES["default"]["ENGINE"].endswith("sqlite3") else 2)
+TASK_HEARTBEAT_SECONDS = env_int("RATHAUS_TASK_HEARTBEAT_SECONDS", 10)
+TASK_WORKER_STALE_SECONDS = env_int("RATHAUS_TASK_WORKER_STALE_SECONDS", 60)
+TASK_MAX_ATTEMPTS = env_int("RATHAUS_TASK_MAX_ATTEMPTS", 3)
+# Tests only: a folder where marked points of a task wait for a go (rathaus.tasks.pause).
+TASK_PAUSE_DIR = env_str("RATHAUS_TASK_PAUSE_DIR")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Rathaus <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -5,7 +5,7 @@ import logging
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django_tasks import task
+from django_tasks import TaskContext, task
 
 from rathaus.accounts.models import User
 from rathaus.cases.models import Case
@@ -19,7 +19,8 @@ logger = logging.getLogger(__name__)
 
 @task()
 def receipt_generate(case_id: int) -> None:
-    """The receipt (Eingangsbestätigung) as PDF/A, filed in the case's electronic file."""
+    """The receipt (Eingangsbestätigung) as PDF/A, filed in the case's electronic file, once
+    (`receipt_store` decides when two workers or a retry race)."""
     case = Case.all_tenants.select_related("municipality").get(pk=case_id)
     with tenant_scope(case.municipality):
         if case.documents.filter(kind="receipt").exists():
@@ -46,9 +47,10 @@ def receipt_generate(case_id: int) -> None:
         receipt_store(case=case, pdf=pdf)
 
 
-@task()
-def notice_generate(case_id: int, transition_key: str, text: str, actor_id: int | None) -> None:
-    """A notice (Bescheid) for a transition, as PDF/A, delivered to the applicant's postbox."""
+@task(takes_context=True)
+def notice_generate(context: TaskContext, case_id: int, transition_key: str, text: str, actor_id: int | None) -> None:
+    """A notice (Bescheid) for a transition, as PDF/A, delivered to the applicant's postbox once,
+    even when the task runs again after its worker died (the task's id marks the notice)."""
     case = Case.all_tenants.select_related("municipality").get(pk=case_id)
     with tenant_scope(case.municipality):
         procedure = procedure_for(case)
@@ -72,7 +74,9 @@ def notice_generate(case_id: int, transition_key: str, text: str, actor_id: int 
                 language=case.language,
                 author=case.municipality.name,
             )
-        notice_store(case=case, transition=transition, text=text, actor=actor, pdf=pdf)
+        notice_store(
+            case=case, transition=transition, text=text, actor=actor, pdf=pdf, task_id=str(context.task_result.id)
+        )
 
 
 @task()

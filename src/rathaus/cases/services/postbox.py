@@ -10,7 +10,14 @@ from django.utils.translation import gettext as _
 from rathaus.accounts.models import User
 from rathaus.cases.models import Case, CaseEvent, Document, Message
 from rathaus.cases.services.common import procedure_for
-from rathaus.cases.services.documents import document_store, uploads_store
+from rathaus.cases.services.documents import (
+    case_lock,
+    document_store,
+    generated_name,
+    generated_storage,
+    orphan_remove,
+    uploads_store,
+)
 from rathaus.cases.services.notifications import applicant_notify, clerk_notify
 from rathaus.cases.services.staff import staff_role_for
 from rathaus.core.uploads import PDF
@@ -18,44 +25,66 @@ from rathaus.procedures.base import Transition
 from rathaus.records.services import audit_record
 
 
-def notice_store(*, case: Case, transition: Transition, text: str, actor: User | None, pdf: bytes) -> Message:
-    """Files a generated notice (Bescheid) and delivers it to the applicant's postbox."""
+def notice_store(
+    *, case: Case, transition: Transition, text: str, actor: User | None, pdf: bytes, task_id: str | None = None
+) -> Message:
+    """Files a generated notice (Bescheid) and delivers it to the applicant's postbox.
+
+    `task_id` names the task that rendered it: run again (after its worker died), the task finds
+    the notice it filed and returns its message instead of delivering it twice, and replaces a
+    file left by an attempt that died before its commit."""
     now = timezone.now()
     title = str(transition.notice_title or transition.label)
-    with transaction.atomic():
-        message = Message.objects.create(
-            municipality=case.municipality,
-            case=case,
-            direction=Message.Direction.TO_APPLICANT,
-            sender=actor,
-            subject=title,
-            body=text or title,
-            created_at=now,
-        )
-        document = document_store(
-            case=case,
-            kind=Document.Kind.NOTICE,
-            title=title,
-            original_name=f"{case.reference}-{transition.key}.pdf",
-            content=pdf,
-            document_type=PDF,
-            actor=actor,
-            message=message,
-            created_at=now,
-        )
-        CaseEvent.objects.create(
-            municipality=case.municipality, case=case, kind=CaseEvent.Kind.NOTICE, text=title, created_at=now
-        )
-        audit_record(
-            municipality=case.municipality,
-            actor=actor,
-            action="case.notice",
-            obj=case,
-            data={"document": document.pk, "sha256": document.sha256, "title": title},
-        )
-        applicant_notify(
-            case=case, subject=_("Neuer Bescheid zu Ihrem Vorgang %(reference)s") % {"reference": case.reference}
-        )
+    name = generated_name(case=case, purpose=f"notice:{task_id}") if task_id else None
+    written = False
+    try:
+        with transaction.atomic():
+            if name is not None:
+                case_lock(case)
+                existing = Document.objects.filter(municipality=case.municipality, file=name).first()
+                if existing is not None and existing.message is not None:
+                    return existing.message
+                orphan_remove(case, name)
+            message = Message.objects.create(
+                municipality=case.municipality,
+                case=case,
+                direction=Message.Direction.TO_APPLICANT,
+                sender=actor,
+                subject=title,
+                body=text or title,
+                created_at=now,
+            )
+            written = name is not None
+            document = document_store(
+                case=case,
+                kind=Document.Kind.NOTICE,
+                title=title,
+                original_name=f"{case.reference}-{transition.key}.pdf",
+                content=pdf,
+                document_type=PDF,
+                actor=actor,
+                message=message,
+                created_at=now,
+                stored_name=name,
+            )
+            CaseEvent.objects.create(
+                municipality=case.municipality, case=case, kind=CaseEvent.Kind.NOTICE, text=title, created_at=now
+            )
+            audit_record(
+                municipality=case.municipality,
+                actor=actor,
+                action="case.notice",
+                obj=case,
+                data={"document": document.pk, "sha256": document.sha256, "title": title},
+            )
+            applicant_notify(
+                case=case,
+                subject=_("Neuer Bescheid zu Ihrem Vorgang %(reference)s") % {"reference": case.reference},
+            )
+    except BaseException:
+        if written and name is not None:
+            generated_storage().delete(name)
+        raise
     return message
 
 

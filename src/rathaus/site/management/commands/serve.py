@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from gunicorn.app.base import BaseApplication
 
+from rathaus.site.management.commands.worker import worker_count
 from rathaus.site.scheduler import Scheduler
 
 logger = logging.getLogger(__name__)
@@ -41,21 +42,41 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument("--threads", type=int, default=4)
         parser.add_argument(
+            "--task-workers",
+            type=worker_count,
+            default=None,
+            help="task worker processes beside the server (default: RATHAUS_TASK_WORKERS, 1 on SQLite, 2 otherwise)",
+        )
+        parser.add_argument(
             "--no-worker",
             action="store_true",
             help="do not start a task worker beside the server (when workers run on their own)",
         )
 
     def handle(
-        self, *args: Any, host: str, port: int, workers: int, threads: int, no_worker: bool, **options: Any
+        self,
+        *args: Any,
+        host: str,
+        port: int,
+        workers: int,
+        threads: int,
+        no_worker: bool,
+        task_workers: int | None = None,
+        **options: Any,
     ) -> None:
         if not 0 < port < 65536:
             raise CommandError("--port must be between 1 and 65535")
         if not (settings.STATIC_ROOT / "rathaus" / "site.css").exists():
             call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"Rathaus serves on http://{host}:{port}/ (Ctrl+C stops it)")
-        # One task worker beside the web server, so that mails go out on a single machine too.
-        worker = None if no_worker else subprocess.Popen([sys.executable, "-m", "rathaus", "worker"])  # noqa: S603
+        # Task workers beside the web server, so that mails and receipts go out on a single machine too.
+        # In a session of their own, so that Ctrl+C stops them once, through terminate() below.
+        worker = None
+        if not no_worker:
+            count = str(task_workers or settings.TASK_WORKERS)
+            worker = subprocess.Popen(  # noqa: S603
+                [sys.executable, "-m", "rathaus", "worker", "--workers", count], start_new_session=True
+            )
         # Every app's periodic jobs (retention, outbox, …), so that a single machine needs no cron job.
         scheduler = Scheduler()
         scheduler.run_pending()
@@ -75,5 +96,8 @@ class Command(BaseCommand):
         finally:
             scheduler.stop()
             if worker is not None:
-                worker.terminate()
-                worker.wait(timeout=10)
+                worker.terminate()  # each worker finishes the task it runs
+                try:
+                    worker.wait(timeout=60)
+                except subprocess.TimeoutExpired:
+                    worker.kill()
