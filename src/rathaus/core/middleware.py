@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 
@@ -109,3 +110,82 @@ class UnstorableTextMiddleware:
                 return JsonResponse({"detail": message}, status=400)
             return render(request, "400.html", {"message": message}, status=400)
         return self.get_response(request)
+
+
+# The browser features no page of the portal uses; a page (or anything injected into one) cannot
+# ask for them. The school route map places addresses from the search, not from the device, so
+# geolocation is denied too.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
+
+# Pages that show personal data never stay in a browser's or a proxy's cache: on a shared computer
+# the back button after logging out, or the history, must not bring them back. The whole back office
+# (namespace), the account pages (allauth's names) and these pages of the citizen's side.
+PRIVATE_NAMESPACES = frozenset({"backoffice"})
+PRIVATE_URL_NAME_PREFIXES = ("account_", "mfa_", "usersessions_")
+PRIVATE_URL_NAMES = frozenset(
+    {
+        "application_step",
+        "application_review",
+        "application_discard",
+        "application_done",
+        "case_pay",
+        "my_cases",
+        "my_case",
+        "my_case_transition",
+        "my_case_document",
+        "case_status",
+        "case_status_transition",
+        "case_status_document",
+        "payment_test",
+        "payment_return",
+        "school_route",  # shows the child's address and route
+    }
+)
+
+
+def is_private(request: HttpRequest) -> bool:
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return False
+    name = match.url_name or ""
+    return (
+        bool(PRIVATE_NAMESPACES & set(match.namespaces))
+        or name in PRIVATE_URL_NAMES
+        or name.startswith(PRIVATE_URL_NAME_PREFIXES)
+    )
+
+
+class PrivacyHeadersMiddleware:
+    """Sends the Permissions-Policy with every response (static files included) and forbids caching
+    the pages that show personal data."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if is_private(request):
+            add_never_cache_headers(response)
+        return response
