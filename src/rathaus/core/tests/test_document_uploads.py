@@ -10,6 +10,7 @@ from pypdf.actions import JavaScript
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 from rathaus.core import uploads
+from rathaus.core.tests.hostile_files import image
 from rathaus.core.uploads import (
     ALL_DOCUMENT_TYPES,
     JPEG_DOCUMENT,
@@ -21,14 +22,14 @@ from rathaus.core.uploads import (
 
 MAX_BYTES = 10 * 1024 * 1024
 EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
-PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPEG_BYTES = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+PNG_BYTES = image("PNG")
+JPEG_BYTES = image("JPEG")
 
 
 @pytest.fixture(autouse=True)
 def no_clamav(monkeypatch: pytest.MonkeyPatch) -> None:
     """The checks are tested on their own, whether or not the machine has ClamAV."""
-    monkeypatch.setattr(uploads, "_clamav_command", lambda: None)
+    monkeypatch.setattr(uploads, "clamav_command", lambda: None)
 
 
 def _pdf(*, password: str = "", script: bool = False) -> bytes:
@@ -177,7 +178,7 @@ def test_it_refuses_what_clamav_reports(monkeypatch: pytest.MonkeyPatch, tmp_pat
     scanner = tmp_path / "clamscan"
     scanner.write_text('#!/bin/sh\necho "$1: Win.Test.EICAR_HDB-1 FOUND"\nexit 1\n')
     scanner.chmod(0o755)
-    monkeypatch.setattr(uploads, "_clamav_command", lambda: [str(scanner)])
+    monkeypatch.setattr(uploads, "clamav_command", lambda: [str(scanner)])
     error = _refusal(_pdf())
     assert error.code == "malware"
     assert "als schädlich erkannt" in error.messages[0]
@@ -188,7 +189,7 @@ def test_it_accepts_what_clamav_finds_clean(monkeypatch: pytest.MonkeyPatch, tmp
     scanner = tmp_path / "clamscan"
     scanner.write_text(f'#!/bin/sh\ncp "$1" {scanned}\necho "$1: OK"\nexit 0\n')
     scanner.chmod(0o755)
-    monkeypatch.setattr(uploads, "_clamav_command", lambda: [str(scanner)])
+    monkeypatch.setattr(uploads, "clamav_command", lambda: [str(scanner)])
     content = _pdf()
     upload = SimpleUploadedFile("cv.pdf", content, content_type="application/pdf")
     assert validate_document_upload(upload, max_bytes=MAX_BYTES) is PDF

@@ -71,7 +71,13 @@ def _rathaus(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str
 
 
 def test_check_deploy_passes_with_a_production_environment(tmp_path: Path) -> None:
+    # Production has ClamAV; without it the check warns (rathaus.W001, core/tests/test_checks.py).
+    scanner = tmp_path / "bin" / "clamdscan"
+    scanner.parent.mkdir()
+    scanner.write_text("#!/bin/sh\nexit 0\n")
+    scanner.chmod(0o755)
     production = {
+        "PATH": f"{scanner.parent}{os.pathsep}{os.environ.get('PATH', '')}",
         "DEBUG": "false",
         "SECRET_KEY": "x" * 20 + "-production-secret-with-enough-entropy-1234567890",
         "ALLOWED_HOSTS": "rathaus.soest.example",
