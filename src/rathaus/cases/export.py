@@ -2,7 +2,8 @@
 
 The archive holds, always in this order:
 
-- `dokumente/<nn>-<name>`: every document of the case, all versions, oldest first;
+- `dokumente/<nn>-<name>`: every document of the case, all versions, oldest first, named as it is
+  downloaded (`Document.download_name`: the extension is the sniffed type's, never the uploaded one);
 - `verfahren/<name>`: extra files the procedure adds (`Procedure.export`);
 - `metadaten.json` and `metadaten.xml`: the case, the answers, documents, messages, internal notes,
   document requests and the timeline. The XML borrows the shape of an xdomea "Akte" (namespace
@@ -75,7 +76,7 @@ def case_export(*, case: Case, actor: User | None) -> bytes:
     document_names: dict[int, str | None] = {}
     for number, document in enumerate(documents, start=1):
         content = _read(document)
-        name = f"dokumente/{number:02d}-{safe_filename(document.original_name)}"
+        name = f"dokumente/{number:02d}-{safe_filename(document.download_name)}"
         document_names[document.pk] = name if content is not None else None
         if content is not None:
             files.append((name, content))

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from rathaus.core.uploads import document_type_of, download_name
 from rathaus.municipalities.tenancy import TenantModel
 from rathaus.records.models import AppendOnlyError
 
@@ -232,6 +233,19 @@ class Document(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.title} (v{self.version})"
+
+    @property
+    def download_name(self) -> str:
+        """The name the document is downloaded under: a safe stem of the uploaded name and the extension of
+        the type its content was sniffed as ("Lebenslauf.hta" holding a PDF is "Lebenslauf.pdf"). Derived,
+        not stored, so that documents stored before this rule are served safely too; `original_name` is
+        kept only to be shown as text."""
+        return download_name(self.original_name, self.content_type)
+
+    @property
+    def download_content_type(self) -> str:
+        """The sniffed content type the document is served with; anything unknown as plain bytes."""
+        return self.content_type if document_type_of(self.content_type) is not None else "application/octet-stream"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:

@@ -474,12 +474,13 @@ def case_applicant_transition(
 
 
 def document_file_response(document: Document) -> FileResponse:
-    """A stored document as a download: never rendered inline, never cached on the way."""
+    """A stored document as a download: never rendered inline, never cached on the way, and named and typed
+    by its sniffed content, never by the name it was uploaded under ("Lebenslauf.hta" is "Lebenslauf.pdf")."""
     response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
+        filename=document.download_name,
+        content_type=document.download_content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
