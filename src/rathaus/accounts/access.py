@@ -212,7 +212,7 @@ def operator_required(view: View) -> View:
             return redirect_to_login(request.get_full_path())
         if not is_platform_operator(user):
             raise PermissionDenied(_("Diese Seite ist nur für den Betrieb der Plattform."))
-        if not user_has_totp(user=cast(User, user)):
+        if not user_has_totp(user=user):
             messages.warning(
                 request,
                 _("Bitte richten Sie zuerst die Anmeldung in zwei Schritten ein. Erst dann öffnet sich diese Seite."),

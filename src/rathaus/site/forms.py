@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -42,12 +42,13 @@ class MunicipalityAddForm(forms.Form):
         super().__init__(*args, **kwargs)
         query = (self.data.get("query") or "").strip() if self.is_bound else ""
         self.matches = register_search(query) if query else []
-        self.fields["ags"].choices = [(entry.ags, _choice_label(entry)) for entry in self.matches]
+        ags = cast(forms.ChoiceField, self.fields["ags"])
+        ags.choices = [(entry.ags, _choice_label(entry)) for entry in self.matches]
         if len(self.matches) < 2:
             self.fields["ags"].widget = forms.HiddenInput()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if "query" not in data:
             return data
         query = data["query"].strip()

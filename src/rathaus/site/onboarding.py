@@ -69,9 +69,11 @@ class Onboarded:
 
 
 def open_fields(municipality: Municipality) -> list[str]:
-    return [
-        str(Municipality._meta.get_field(name).verbose_name) for name in OPEN_FIELDS if not getattr(municipality, name)
-    ]
+    return [str(_field_label(name)) for name in OPEN_FIELDS if not getattr(municipality, name)]
+
+
+def _field_label(name: str) -> object:
+    return getattr(Municipality._meta.get_field(name), "verbose_name", name)
 
 
 _TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
@@ -256,26 +258,28 @@ def municipality_onboard(
         except ValidationError as error:
             raise OnboardingError(" ".join(error.messages)) from None
         municipality.save()
-        _departments_create(municipality, entry.level)
         admin = _admin_user(admin_email)
         notes: list[str] = []
+        # Everything below belongs to the new municipality, also when called from a page of no
+        # municipality (whose requests see no tenant rows at all).
         with tenant_scope(municipality):
+            _departments_create(municipality, entry.level)
             for onboard in onboarders():
                 notes.extend(onboard(municipality) or [])
             membership = Membership.objects.create(municipality=municipality, user=admin, role=Membership.Role.ADMIN)
-        audit_record(
-            municipality=municipality,
-            actor=by,
-            action="municipality.onboarded",
-            obj=municipality,
-            data={"ags": entry.ags, "register": entry.official_name},
-        )
-        audit_record(
-            municipality=municipality,
-            actor=by,
-            action="membership.granted",
-            obj=membership,
-            data={"user": admin.pk, "role": Membership.Role.ADMIN.value, "department": None},
-        )
+            audit_record(
+                municipality=municipality,
+                actor=by,
+                action="municipality.onboarded",
+                obj=municipality,
+                data={"ags": entry.ags, "register": entry.official_name},
+            )
+            audit_record(
+                municipality=municipality,
+                actor=by,
+                action="membership.granted",
+                obj=membership,
+                data={"user": admin.pk, "role": Membership.Role.ADMIN.value, "department": None},
+            )
         transaction.on_commit(lambda: invitation_send(municipality=municipality, user=admin, notes=notes))
     return Onboarded(municipality=municipality, admin=admin, entry=entry, notes=notes)

@@ -47,7 +47,12 @@ def operator_municipality_add(request: HttpRequest) -> HttpResponse:
             )
             request.session["onboarding_notes"] = [*result.notes, *_open_fields_note(result.open_fields)]
             return redirect("operator_municipalities")
-    return render(request, "site/municipality_add.html", {"form": form, "heading": _("Eine Kommune aufnehmen")})
+    return render(
+        request,
+        "site/municipality_add.html",
+        {"form": form, "heading": _("Eine Kommune aufnehmen")},
+        status=422 if form.is_bound else 200,
+    )
 
 
 def _open_fields_note(fields: list[str]) -> list[str]:

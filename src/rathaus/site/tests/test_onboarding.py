@@ -26,9 +26,12 @@ from rathaus.cases.models import Case, Document
 from rathaus.cases.services import case_transition
 from rathaus.catalog.models import Service
 from rathaus.municipalities.models import Department, Municipality
+from rathaus.municipalities.register import register_entry
 from rathaus.municipalities.tenancy import tenant_scope
 from rathaus.records.models import AuditEvent
 from rathaus.schoolroute.models import School
+from rathaus.site.onboarding import slug_for
+from rathaus.testing import make_municipality
 from rathaus.trade.models import Business, OutboxMessage, Recipient, TradeOffice
 
 pytestmark = pytest.mark.django_db
@@ -155,7 +158,7 @@ def test_the_first_admin_follows_the_invitation_to_a_password_and_totp_into_the_
 ) -> None:
     invitation = next(message for message in mail.outbox if ADMIN in message.to)
     assert "Stadt Werl" in invitation.subject
-    link = re.search(r"https?://\S+/konto/password/reset/key/\S+", invitation.body)
+    link = re.search(r"https?://\S+/konto/password/reset/key/\S+", str(invitation.body))
     assert link is not None
     path = "/" + link.group(0).split("/", 3)[3]
 
@@ -274,3 +277,11 @@ def test_a_failing_capability_leaves_nothing_half_written(monkeypatch: pytest.Mo
     assert not Service.all_tenants.exists()
     assert not User.objects.exists()
     assert mail.outbox == []
+
+
+def test_slugs_are_transliterated_and_a_taken_one_gets_the_kreis() -> None:
+    assert slug_for(register_entry("05515000")) == "muenster"
+    assert slug_for(register_entry("05974056")) == "wickede-ruhr"
+    assert slug_for(register_entry("05974000")) == "kreis-soest"
+    make_municipality(ags="03454057", slug="werl", name="Stadt Werlte", city="Werlte", postal_code="49757")
+    assert slug_for(register_entry("05974052")) == "werl-kreis-soest"
