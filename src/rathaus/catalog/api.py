@@ -1,10 +1,13 @@
+from typing import Annotated
+
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 
 from rathaus.catalog.models import Service
 from rathaus.catalog.search import clean_query, fold
 from rathaus.catalog.selectors import service_list, service_search
+from rathaus.core.api import MunicipalitySlug, documented
 
 router = Router(tags=["services"])
 
@@ -16,12 +19,15 @@ class DepartmentOut(Schema):
 
 class ServiceSummaryOut(Schema):
     id: int
-    leika_key: str = Field(description="14-digit key of the federal service catalogue (LeiKa)")
+    leika_key: str = Field(
+        pattern=r"^(\d{14})?$",
+        description="14-digit key of the federal service catalogue (LeiKa); empty where no source gives one",
+    )
     name: str
     name_en: str
     summary: str
-    channel: str = Field(description="online, appointment, in_person or external")
-    url: str
+    channel: Service.Channel = Field(description="How the service is done (the model's choices)")
+    url: str = Field(description="The service's page in the portal", json_schema_extra={"format": "uri"})
 
 
 class ServiceOut(ServiceSummaryOut):
@@ -31,7 +37,7 @@ class ServiceOut(ServiceSummaryOut):
     documents: list[str]
     fees: str
     processing_time: str
-    external_url: str
+    external_url: str = Field(description="The online service of another authority; empty when there is none")
     department: DepartmentOut
 
 
@@ -46,8 +52,8 @@ class ServiceFilter(Schema):
         max_length=10_000,
         description="Search terms; empty lists every service A–Z. Only the first 200 characters are searched.",
     )
-    limit: int = Field(20, ge=1, le=100)
-    offset: int = Field(0, ge=0)
+    limit: int = Field(20, ge=1, le=100, description="At most this many results")
+    offset: int = Field(0, ge=0, description="Skip this many results")
 
 
 def _summary(request: HttpRequest, service: Service) -> dict[str, object]:
@@ -62,8 +68,14 @@ def _summary(request: HttpRequest, service: Service) -> dict[str, object]:
     }
 
 
-@router.get("/municipalities/{municipality_slug}/services", response=ServicePage, summary="List or search services")
-def list_services(request: HttpRequest, municipality_slug: str, filters: Query[ServiceFilter]) -> dict[str, object]:
+@router.get(
+    "/municipalities/{municipality_slug}/services",
+    summary="List or search services",
+    **documented(ServicePage, 404, 422),
+)
+def list_services(
+    request: HttpRequest, municipality_slug: MunicipalitySlug, filters: Query[ServiceFilter]
+) -> dict[str, object]:
     municipality = request.municipality  # type: ignore[attr-defined]
     query = clean_query(filters.q)
     services = (
@@ -77,8 +89,16 @@ def list_services(request: HttpRequest, municipality_slug: str, filters: Query[S
 
 
 # The int converter lets a non-numeric id miss the route: a 404 like any unknown id, not a 422.
-@router.get("/municipalities/{municipality_slug}/services/{int:service_id}", response=ServiceOut, summary="One service")
-def get_service(request: HttpRequest, municipality_slug: str, service_id: int) -> dict[str, object]:
+@router.get(
+    "/municipalities/{municipality_slug}/services/{int:service_id}",
+    summary="One service",
+    **documented(ServiceOut, 404, 422, meanings={404: "No such municipality, or no such service in it."}),
+)
+def get_service(
+    request: HttpRequest,
+    municipality_slug: MunicipalitySlug,
+    service_id: Annotated[int, Path(ge=1, le=2**63 - 1, description="The service's id, as in the list")],
+) -> dict[str, object]:
     service = get_object_or_404(Service.objects.select_related("department", "municipality"), pk=service_id)
     return {
         **_summary(request, service),

@@ -2,7 +2,9 @@
 
 An endpoint names its setting ("30/m", "100/h", "5/10s"; empty: no limit) and a scope; each client
 address (IPv6: its /64) gets a fixed window per scope. Over the limit, the endpoint answers 429 with
-Retry-After (`too_many`).
+Retry-After (`too_many`). An API operation says `@decorate_view(rate_limited(...))`: the count comes before
+its parameters are checked, so that refused requests count too and a client over the limit hears 429 for
+any request.
 """
 
 from __future__ import annotations
@@ -11,7 +13,10 @@ import ipaddress
 import math
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
+from typing import Any
 
 from allauth.account.adapter import get_adapter
 from django.conf import settings
@@ -87,3 +92,22 @@ def too_many(retry_after: int) -> HttpResponse:
     )
     response["Retry-After"] = str(retry_after)
     return response
+
+
+View = Callable[..., HttpResponse]
+
+
+def rate_limited(*, scope: str, setting: str, default: str) -> Callable[[View], View]:
+    """A view decorator (for ninja: `decorate_view`) answering 429 once the client is over the limit."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def limited(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            retry_after = throttle(request, scope=scope, setting=setting, default=default)
+            if retry_after is not None:
+                return too_many(retry_after)
+            return view(request, *args, **kwargs)
+
+        return limited
+
+    return decorate

@@ -1,10 +1,12 @@
 from datetime import date
+from typing import Annotated
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Path, Router, Schema
 
+from rathaus.core.api import MunicipalitySlug, Refused, documented
 from rathaus.jobs.models import JobPosting
 from rathaus.jobs.procedure import PROCEDURE_KEY
 from rathaus.jobs.selectors import job_posting_open, job_postings_open
@@ -26,7 +28,7 @@ class JobPostingSummaryOut(Schema):
     part_time_possible: bool
     limited: bool
     deadline: date = Field(description="Applications are accepted until the end of this day")
-    url: str
+    url: str = Field(description="The posting's page in the portal", json_schema_extra={"format": "uri"})
 
 
 class JobPostingOut(JobPostingSummaryOut):
@@ -38,7 +40,9 @@ class JobPostingOut(JobPostingSummaryOut):
     offer: list[str]
     contact_name: str
     contact_phone: str
-    apply_url: str = Field(description="POST here with stelle=<id> to start an application")
+    apply_url: str = Field(
+        description="POST here with stelle=<id> to start an application", json_schema_extra={"format": "uri"}
+    )
 
 
 def _summary(request: HttpRequest, posting: JobPosting) -> dict[str, object]:
@@ -56,20 +60,28 @@ def _summary(request: HttpRequest, posting: JobPosting) -> dict[str, object]:
 
 
 @router.get(
-    "/municipalities/{municipality_slug}/jobs", response=list[JobPostingSummaryOut], summary="Open job postings"
+    "/municipalities/{municipality_slug}/jobs",
+    summary="Open job postings",
+    **documented(list[JobPostingSummaryOut], 404),
 )
-def list_jobs(request: HttpRequest, municipality_slug: str) -> list[dict[str, object]]:
+def list_jobs(request: HttpRequest, municipality_slug: MunicipalitySlug) -> list[dict[str, object]]:
     municipality = request.municipality  # type: ignore[attr-defined]
     return [_summary(request, posting) for posting in job_postings_open(municipality=municipality)]
 
 
 @router.get(
-    "/municipalities/{municipality_slug}/jobs/{int:posting_id}", response=JobPostingOut, summary="One open job posting"
+    "/municipalities/{municipality_slug}/jobs/{int:posting_id}",
+    summary="One open job posting",
+    **documented(JobPostingOut, 404, 422, meanings={404: "No such municipality, or no such open posting in it."}),
 )
-def get_job(request: HttpRequest, municipality_slug: str, posting_id: int) -> dict[str, object]:
+def get_job(
+    request: HttpRequest,
+    municipality_slug: MunicipalitySlug,
+    posting_id: Annotated[int, Path(ge=1, le=2**63 - 1, description="The posting's id, as in the list")],
+) -> dict[str, object]:
     posting = job_posting_open(municipality=request.municipality, posting_id=posting_id)  # type: ignore[attr-defined]
     if posting is None:
-        raise Http404(_("Diese Stelle ist nicht (mehr) ausgeschrieben."))
+        raise Refused(404, _("Diese Stelle ist nicht (mehr) ausgeschrieben."))
     return {
         **_summary(request, posting),
         "limited_until": posting.limited_until,

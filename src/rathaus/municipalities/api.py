@@ -1,16 +1,17 @@
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
+from rathaus.core.api import documented
 from rathaus.municipalities.models import Municipality
 
 router = Router(tags=["municipalities"])
 
 
 class MunicipalityOut(Schema):
-    ags: str
+    ags: str = Field(pattern=r"^\d{8}$", description="Amtlicher Gemeindeschlüssel, 8 digits (Kreis: ends in 000)")
     name: str
-    slug: str
-    kind: str
+    slug: str = Field(description="The short name in the portal's addresses and in this API's paths")
+    kind: Municipality.Kind = Field(description="The kind of authority")
     street: str
     postal_code: str
     city: str
@@ -18,10 +19,10 @@ class MunicipalityOut(Schema):
     email: str
     website: str
     opening_hours: str
-    url: str
+    url: str = Field(description="The municipality's start page in the portal", json_schema_extra={"format": "uri"})
 
 
-@router.get("/municipalities", response=list[MunicipalityOut], summary="All municipalities on this installation")
+@router.get("/municipalities", summary="All municipalities on this installation", **documented(list[MunicipalityOut]))
 def list_municipalities(request: HttpRequest) -> list[dict[str, object]]:
     return [
         {

@@ -1,10 +1,13 @@
-from django.http import HttpRequest, JsonResponse
+from typing import Literal
+
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from ninja.errors import HttpError
+from ninja.decorators import decorate_view
 
+from rathaus.core.api import AddressInvalidOut, MunicipalitySlug, Refused, documented
 from rathaus.core.language import localized
-from rathaus.core.throttle import throttle, too_many
+from rathaus.core.throttle import rate_limited
 from rathaus.routing import AddressNotFound, AmbiguousAddress, GraphFileError, RoutingError
 from rathaus.schoolroute.eligibility import Entitlement, Schulform
 from rathaus.schoolroute.models import School, StreetNetwork
@@ -20,13 +23,16 @@ from rathaus.schoolroute.verdict import school_route_check
 router = Router(tags=["schools"])
 
 
+SCHULNUMMER = r"^\d{6}$"
+
+
 class SchoolOut(Schema):
-    schulnummer: str = Field(description="6-digit official school number (NRW)")
+    schulnummer: str = Field(pattern=SCHULNUMMER, description="6-digit official school number (NRW)")
     name: str
     schulform: str = Field(description="school type as named in the NRW school list")
     address: str
-    lat: float | None
-    lon: float | None
+    lat: float | None = Field(ge=-90, le=90, description="WGS84; null where the school list gives no position")
+    lon: float | None = Field(ge=-180, le=180, description="WGS84; null where the school list gives no position")
 
 
 class SchoolFilter(Schema):
@@ -44,24 +50,30 @@ def _school(school: School) -> dict[str, object]:
     }
 
 
-@router.get("/municipalities/{municipality_slug}/schools", response=list[SchoolOut], summary="List schools")
-def list_schools(request: HttpRequest, municipality_slug: str, filters: Query[SchoolFilter]) -> list[dict[str, object]]:
+@router.get(
+    "/municipalities/{municipality_slug}/schools", summary="List schools", **documented(list[SchoolOut], 404, 422)
+)
+def list_schools(
+    request: HttpRequest, municipality_slug: MunicipalitySlug, filters: Query[SchoolFilter]
+) -> list[dict[str, object]]:
     municipality = request.municipality  # type: ignore[attr-defined]
     schools = school_list(municipality=municipality, schulform=filters.schulform or "")
     return [_school(school) for school in schools]
 
 
 class SchoolRouteQuery(Schema):
-    # Checked in the view: a municipality without street network answers 404 first.
-    lat: float | None = Field(None, ge=-90, le=90, description="latitude of the front door (WGS84)")
-    lon: float | None = Field(None, ge=-180, le=180, description="longitude of the front door (WGS84)")
+    # Either lat and lon or street and housenumber: OpenAPI cannot say so, the description does and the view checks.
+    lat: float | None = Field(
+        None, ge=-90, le=90, description="latitude of the front door (WGS84); with lon, or give street and housenumber"
+    )
+    lon: float | None = Field(None, ge=-180, le=180, description="longitude of the front door (WGS84); with lat")
     street: str | None = Field(
         None, max_length=200, description="street of the front door, instead of lat/lon (needs address data)"
     )
-    housenumber: str | None = Field(None, max_length=20, description="house number with suffix, e.g. 12a")
+    housenumber: str | None = Field(None, max_length=20, description="house number with suffix, e.g. 12a; with street")
     city: str | None = Field(None, max_length=100, description="place, where a street and number exist in several")
-    school: str | None = Field(None, description="Schulnummer of the chosen school; required")
-    grade: int | None = Field(None, ge=1, le=13, description="grade (Klasse / Jahrgangsstufe) of the pupil; required")
+    school: str = Field(..., pattern=SCHULNUMMER, description="Schulnummer of the chosen school", examples=["119910"])
+    grade: int = Field(..., ge=1, le=13, description="grade (Klasse / Jahrgangsstufe) of the pupil", examples=[3])
 
 
 class SchoolRef(Schema):
@@ -80,7 +92,7 @@ class LatLon(Schema):
 
 
 class LineString(Schema):
-    type: str = "LineString"
+    type: Literal["LineString"] = "LineString"
     coordinates: list[tuple[float, float]] = Field(description="[lon, lat] pairs (GeoJSON order)")
 
 
@@ -106,29 +118,41 @@ class SchoolRouteOut(Schema):
 def _front_door(network: StreetNetwork, street: str, housenumber: str, city: str | None) -> tuple[float, float]:
     addresses = street_network_addresses(network)
     if addresses is None:
-        raise HttpError(
-            422,
-            _("Für diese Kommune sind keine Adressdaten geladen; bitte lat und lon angeben."),
-        )
+        message = _("Für diese Kommune sind keine Adressdaten geladen; bitte lat und lon angeben.")
+        raise Refused(422, message, errors=[("street", message)])
     address = addresses.lookup(street, housenumber, city=city)
     return address.lat, address.lon
 
 
 @router.get(
     "/municipalities/{municipality_slug}/school-route",
-    response=SchoolRouteOut,
     summary="Walking route to a school and free school transport (SchfkVO NRW)",
-    description="Rate-limited per client address (`SCHOOL_ROUTE_RATE_LIMIT`, default 60 a minute; HTTP 429 "
-    "with Retry-After).",
+    description="The front door is given by `lat` and `lon`, or by `street` and `housenumber` (and `city` where "
+    "needed) where the municipality has loaded address data. Rate-limited per client address "
+    "(`SCHOOL_ROUTE_RATE_LIMIT`, default 60 a minute; HTTP 429 with Retry-After).",
+    **documented(
+        SchoolRouteOut,
+        404,
+        422,
+        429,
+        503,
+        meanings={
+            404: "No such municipality, no street network imported for it, or no school with this Schulnummer in it.",
+            422: "A parameter is missing or invalid, the address was not found (`suggestions` lists close ones), "
+            "the grade does not exist at the school's Schulform, or the point is too far from any footpath.",
+            503: "The street network's file cannot be read right now.",
+        },
+        schemas={422: AddressInvalidOut},
+    ),
 )
-def get_school_route(request: HttpRequest, municipality_slug: str, query: Query[SchoolRouteQuery]) -> dict[str, object]:
-    retry_after = throttle(request, scope="school-route", setting="SCHOOL_ROUTE_RATE_LIMIT", default="60/m")
-    if retry_after is not None:
-        return too_many(retry_after)  # type: ignore[return-value]
+@decorate_view(rate_limited(scope="school-route", setting="SCHOOL_ROUTE_RATE_LIMIT", default="60/m"))
+def get_school_route(
+    request: HttpRequest, municipality_slug: MunicipalitySlug, query: Query[SchoolRouteQuery]
+) -> dict[str, object]:
     municipality = request.municipality  # type: ignore[attr-defined]
     network = street_network_get(municipality=municipality)
     if network is None:
-        raise HttpError(
+        raise Refused(
             404,
             _(
                 "Für %(name)s ist noch kein Straßennetz importiert. Die Verwaltung kann es mit "
@@ -137,13 +161,17 @@ def get_school_route(request: HttpRequest, municipality_slug: str, query: Query[
             % {"name": municipality.name, "slug": municipality.slug},
         )
     by_address = query.lat is None and query.lon is None and bool(query.street or query.housenumber)
-    required = [*(["street", "housenumber"] if by_address else ["lat", "lon"]), "school", "grade"]
+    required = ["street", "housenumber"] if by_address else ["lat", "lon"]
     missing = [name for name in required if getattr(query, name) in (None, "")]
     if missing:
-        raise HttpError(422, _("Es fehlen die Angaben: %(fields)s.") % {"fields": ", ".join(missing)})
+        raise Refused(
+            422,
+            _("Es fehlen die Angaben: %(fields)s.") % {"fields": ", ".join(missing)},
+            errors=[(name, _("Diese Angabe fehlt.")) for name in missing],
+        )
     school = School.objects.filter(municipality=municipality, schulnummer=query.school).first()
     if school is None:
-        raise HttpError(
+        raise Refused(
             404, _("Eine Schule mit der Schulnummer %(number)s gibt es hier nicht.") % {"number": query.school}
         )
     try:
@@ -156,17 +184,21 @@ def get_school_route(request: HttpRequest, municipality_slug: str, query: Query[
             grounds=street_network_grounds(network),
             school=school,
             start=start,
-            grade=int(query.grade),  # type: ignore[arg-type]
+            grade=query.grade,
             schools=school_list(municipality=municipality, schulform=school.schulform),
         )
     except (AddressNotFound, AmbiguousAddress) as error:
-        return JsonResponse({"detail": localized(error), "suggestions": error.suggestions}, status=422)  # type: ignore[return-value]
+        # The part of the address to change: the place for one in several, else the street or its number.
+        field = "city" if isinstance(error, AmbiguousAddress) else "housenumber" if error.street_known else "street"
+        raise Refused(
+            422, localized(error), errors=[(field, localized(error))], suggestions=list(error.suggestions)
+        ) from None
     except ValueError as error:  # the grade does not exist at this Schulform
-        raise HttpError(422, str(error)) from None
+        raise Refused(422, str(error), errors=[("grade", str(error))]) from None
     except GraphFileError as error:
-        raise HttpError(503, localized(error)) from None
-    except RoutingError as error:
-        raise HttpError(422, localized(error)) from None
+        raise Refused(503, localized(error)) from None
+    except RoutingError as error:  # the point lies too far from any footpath, or no path leads to the school
+        raise Refused(422, localized(error)) from None
     route, eligibility = verdict.route, verdict.eligibility
     nearest = None
     if verdict.nearest is not None:

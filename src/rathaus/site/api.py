@@ -1,4 +1,8 @@
-"""The public API: one NinjaAPI with the router each app declares in its capability (`api_router`)."""
+"""The public API: one NinjaAPI with the router each app declares in its capability (`api_router`).
+
+Every error is answered here in the one shape of `rathaus.core.api` (`detail`; a 422 names its fields),
+in the language of the request.
+"""
 
 import logging
 
@@ -8,6 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from rathaus.core.api import Refused, error_body, invalid_fields
 from rathaus.core.capability import contributions
 
 logger = logging.getLogger(__name__)
@@ -26,12 +31,10 @@ for contribution in contributions():
 
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    problems = [
-        {"field": ".".join(str(part) for part in error.get("loc", [])[1:]), "message": error.get("msg", "")}
-        for error in exc.errors
-    ]
     return api.create_response(
-        request, {"detail": _("Die Anfrage enthält ungültige Werte."), "errors": problems}, status=422
+        request,
+        {"detail": _("Die Anfrage enthält ungültige Werte."), "errors": invalid_fields(exc.errors)},
+        status=422,
     )
 
 
@@ -47,7 +50,8 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+    body = exc.body() if isinstance(exc, Refused) else error_body(exc.status_code, str(exc))
+    return api.create_response(request, body, status=exc.status_code)
 
 
 @api.exception_handler(Exception)

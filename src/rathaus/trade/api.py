@@ -10,12 +10,15 @@ through it; the response schema is the list of what may. A municipality can swit
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from typing import Annotated
+
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from ninja.errors import HttpError, ValidationError
+from ninja.decorators import decorate_view
 
-from rathaus.core.throttle import throttle, too_many
+from rathaus.core.api import MunicipalitySlug, Refused, documented
+from rathaus.core.throttle import rate_limited
 from rathaus.municipalities.models import Municipality
 from rathaus.trade import statistics
 from rathaus.trade.models import TradeOffice
@@ -32,7 +35,7 @@ class RegisterEntryOut(Schema):
     postal_code: str
     city: str
     activity: str = Field(description="The activity as notified")
-    wz_code: str = Field(description="Activity code of the WZ 2008, five digits (e.g. 96021)")
+    wz_code: str = Field(pattern=r"^\d{5}$", description="Activity code of the WZ 2008, five digits (e.g. 96021)")
 
 
 class RegisterPage(Schema):
@@ -42,13 +45,15 @@ class RegisterPage(Schema):
 
 class RegisterQuery(Schema):
     q: str = Field(
-        "",
+        ...,
+        min_length=MIN_QUERY_LENGTH,
         max_length=10_000,
         description="At least 3 characters besides spaces, matched within the business's name or activity, or the start "
         "of a WZ code. Only the first 200 characters are searched.",
+        examples=["Friseur"],
     )
-    limit: int = Field(20, ge=1, le=EXTRACT_MAX_LIMIT)
-    offset: int = Field(0, ge=0, le=10_000)
+    limit: int = Field(20, ge=1, le=EXTRACT_MAX_LIMIT, description="At most this many entries")
+    offset: int = Field(0, ge=0, le=10_000, description="Skip this many entries")
 
 
 class MunicipalityRefOut(Schema):
@@ -59,22 +64,20 @@ class MunicipalityRefOut(Schema):
 
 class StatisticsRowOut(Schema):
     year: int
-    month: int = Field(description="1 to 12: the month the notice's receipt was issued")
-    section: str = Field(description='Section letter of the WZ 2008 ("A" to "U"); empty for an unknown code')
+    month: int = Field(ge=1, le=12, description="1 to 12: the month the notice's receipt was issued")
+    section: str = Field(
+        pattern="^[A-U]?$", description='Section letter of the WZ 2008 ("A" to "U"); empty for an unknown code'
+    )
     section_title: str
-    registrations: int = Field(description="Gewerbeanmeldungen (GewA 1)")
-    changes: int = Field(description="Gewerbeummeldungen (GewA 2)")
-    deregistrations: int = Field(description="Gewerbeabmeldungen (GewA 3)")
+    registrations: int = Field(ge=0, description="Gewerbeanmeldungen (GewA 1)")
+    changes: int = Field(ge=0, description="Gewerbeummeldungen (GewA 2)")
+    deregistrations: int = Field(ge=0, description="Gewerbeabmeldungen (GewA 3)")
 
 
 class StatisticsOut(Schema):
     municipality: MunicipalityRefOut
     year: int
     rows: list[StatisticsRowOut]
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 def _offers_extract(municipality: Municipality) -> bool:
@@ -85,30 +88,25 @@ def _offers_extract(municipality: Municipality) -> bool:
 
 @router.get(
     "/municipalities/{municipality_slug}/trade-register",
-    response={200: RegisterPage, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="Extract of the trade register (§ 14 Abs. 5 GewO)",
     description="Name, premises address and activity of active businesses whose name or activity matches `q`. "
-    "Nothing about persons. Rate-limited per client address (HTTP 429 with Retry-After).",
+    "Nothing about persons. Rate-limited per client address (`TRADE_REGISTER_RATE_LIMIT`, default 30 a minute; "
+    "HTTP 429 with Retry-After); refused requests count too.",
+    **documented(
+        RegisterPage, 403, 404, 422, 429, meanings={403: "The municipality has switched the public extract off."}
+    ),
 )
+@decorate_view(rate_limited(scope="trade-register", setting="TRADE_REGISTER_RATE_LIMIT", default="30/m"))
 def trade_register(
-    request: HttpRequest, municipality_slug: str, filters: Query[RegisterQuery]
-) -> HttpResponse | dict[str, object]:
-    retry_after = throttle(request, scope="trade-register", setting="TRADE_REGISTER_RATE_LIMIT", default="30/m")
-    if retry_after is not None:
-        return too_many(retry_after)
+    request: HttpRequest, municipality_slug: MunicipalitySlug, filters: Query[RegisterQuery]
+) -> dict[str, object]:
     municipality: Municipality = request.municipality  # type: ignore[attr-defined]
     if not _offers_extract(municipality):
-        raise HttpError(403, _("Diese Kommune bietet keine Registerauskunft über die Schnittstelle an."))
+        raise Refused(403, _("Diese Kommune bietet keine Registerauskunft über die Schnittstelle an."))
     query = " ".join(filters.q.split())
     if len(query.replace(" ", "")) < MIN_QUERY_LENGTH:
-        raise ValidationError(
-            [
-                {
-                    "loc": ("query", "q"),
-                    "msg": _("Bitte geben Sie mindestens %(count)s Zeichen ein.") % {"count": MIN_QUERY_LENGTH},
-                }
-            ]
-        )
+        message = _("Bitte geben Sie mindestens %(count)s Zeichen ein.") % {"count": MIN_QUERY_LENGTH}
+        raise Refused(422, _("Die Anfrage enthält ungültige Werte."), errors=[("q", message)])
     count, businesses = register_extract(
         municipality=municipality, query=query, limit=filters.limit, offset=filters.offset
     )
@@ -130,16 +128,27 @@ def trade_register(
 
 @router.get(
     "/municipalities/{municipality_slug}/trade-statistics",
-    response={200: StatisticsOut, 400: ErrorOut},
     summary="Trade notices per month and WZ section",
-    description="The same numbers as the open data file /{slug}/gewerbe/statistik.json. "
-    "`year` defaults to the current year.",
+    description="The same numbers as the open data file /{slug}/gewerbe/statistik.json.",
+    **documented(StatisticsOut, 404, 422, meanings={422: "`year` is no year from 1900 up to the current one."}),
 )
-def trade_statistics(request: HttpRequest, municipality_slug: str, year: str | None = None) -> dict[str, object]:
+def trade_statistics(
+    request: HttpRequest,
+    municipality_slug: MunicipalitySlug,
+    year: Annotated[
+        int | None,
+        Query(
+            ge=statistics.FIRST_YEAR,
+            le=9999,
+            description="From 1900 up to the current year; the current year when left out",
+            examples=[2024],
+        ),
+    ] = None,
+) -> dict[str, object]:
     municipality: Municipality = request.municipality  # type: ignore[attr-defined]
     try:
-        chosen = statistics.parse_year(year)
+        chosen = statistics.parse_year(None if year is None else str(year))
     except statistics.YearError as error:
-        raise HttpError(400, str(error)) from None
+        raise Refused(422, _("Die Anfrage enthält ungültige Werte."), errors=[("year", str(error))]) from None
     rows = statistics.monthly(municipality=municipality, year=chosen)
     return statistics.as_json(municipality=municipality, year=chosen, rows=rows)

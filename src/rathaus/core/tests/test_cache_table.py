@@ -42,7 +42,8 @@ def test_migrate_creates_the_cache_table_and_rate_limits_answer_200_then_429(set
     assert register[0].json() == {"count": 0, "results": []}
     assert int(register[2]["Retry-After"]) >= 1
     # The school route counts before it looks for a street network: 404 (none imported), then 429.
-    route = [client.get("/api/v1/municipalities/soest/school-route") for _ in range(2)]
+    point = {"lat": "51.57", "lon": "8.1", "school": "123456", "grade": "3"}
+    route = [client.get("/api/v1/municipalities/soest/school-route", point) for _ in range(2)]
     assert [answer.status_code for answer in route] == [404, 429]
 
 

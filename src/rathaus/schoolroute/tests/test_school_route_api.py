@@ -119,9 +119,17 @@ def test_a_point_far_from_the_network_is_a_422(client: Client, demo: None) -> No
 
 
 def test_missing_parameters_are_a_422(client: Client, demo: None) -> None:
-    response = client.get(URL, {"school": MICHAELSCHULE})
+    response = client.get(URL, {"school": MICHAELSCHULE, "grade": "3"})
     assert response.status_code == 422
-    assert response.json()["detail"] == "Es fehlen die Angaben: lat, lon, grade."
+    assert response.json() == {
+        "detail": "Es fehlen die Angaben: lat, lon.",
+        "errors": [
+            {"field": "lat", "message": "Diese Angabe fehlt."},
+            {"field": "lon", "message": "Diese Angabe fehlt."},
+        ],
+    }
+    without_grade = client.get(URL, {"school": MICHAELSCHULE, "lat": "51.9", "lon": "7.6"}).json()
+    assert without_grade["errors"] == [{"field": "grade", "message": "Diese Angabe fehlt."}]
     assert client.get(URL, {"school": MICHAELSCHULE, "lat": "nord", "lon": "7.5", "grade": "3"}).status_code == 422
 
 

@@ -297,7 +297,12 @@ def test_the_api_answers_with_the_open_data_file(client: Client, notices: dict[s
 
 def test_the_api_refuses_a_bad_year_in_german(client: Client, soest: Municipality) -> None:
     response = client.get("/api/v1/municipalities/soest/trade-statistics", {"year": "20x5"})
+    future = client.get("/api/v1/municipalities/soest/trade-statistics", {"year": "3000"})
 
-    assert response.status_code == 400
+    assert response.status_code == future.status_code == 422
     this_year = timezone.localdate().year
-    assert response.json() == {"detail": f"Bitte geben Sie das Jahr mit vier Ziffern an, z. B. {this_year}."}
+    assert response.json()["errors"] == [{"field": "year", "message": "Bitte geben Sie eine ganze Zahl an."}]
+    assert future.json() == {
+        "detail": "Die Anfrage enthält ungültige Werte.",
+        "errors": [{"field": "year", "message": f"Statistiken gibt es für die Jahre 1900 bis {this_year}."}],
+    }
