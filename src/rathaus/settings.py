@@ -263,9 +263,12 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Rathaus] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"
-# Five failed logins for one account within five minutes lock it for the rest of that window.
+# Failed logins (rathaus.accounts.adapter, docs/configuration.md): "key" in login_failed is the
+# account together with the client's address, so an attacker locks out only themselves; the looser
+# per-account ceiling does not apply on a device that logged in to the account before.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": env_str("LOGIN_FAILED_RATE_LIMIT", "20/m/ip,5/5m/key"),
+    "login_failed": env_str("LOGIN_FAILED_RATE_LIMIT", "20/m/ip,100/h/ip,5/5m/key"),
+    "login_failed_account": env_str("LOGIN_FAILED_ACCOUNT_RATE_LIMIT", "30/h/key"),
 }
 # Behind a reverse proxy every request comes from the proxy's address: without this, the per-IP
 # limits above would count all citizens together, and 20 failed logins would lock out everyone.
