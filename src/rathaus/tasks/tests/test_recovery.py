@@ -9,6 +9,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks.base import TaskResultStatus
@@ -145,3 +147,9 @@ def test_recovery_is_a_periodic_job_called_in_the_scheduler() -> None:
     task = running_task("lost")
     target()
     assert status(task) == TaskResultStatus.READY
+
+
+@pytest.mark.parametrize("value", ["0", "65", "viele"])
+def test_the_number_of_workers_is_checked(value: str) -> None:
+    with pytest.raises(CommandError, match="--workers"):
+        call_command("worker", "--workers", value)

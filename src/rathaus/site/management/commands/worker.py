@@ -43,6 +43,14 @@ def worker_count(value: str) -> int:
     return count
 
 
+def _entry_module() -> str:
+    """The module this process was started as (`python -m rathaus`, or a wrapper of it such as the
+    tests' worker), so that the workers run the same code; "rathaus" for the console script."""
+    spec = getattr(sys.modules.get("__main__"), "__spec__", None)
+    name = getattr(spec, "name", "") or ""
+    return name.removesuffix(".__main__") if name.startswith("rathaus") else "rathaus"
+
+
 class Command(DatabaseWorker):
     help = "Run background tasks from the database queue until stopped (Ctrl+C)."
 
@@ -85,7 +93,7 @@ class Command(DatabaseWorker):
     def _supervise(self, count: int, options: dict[str, Any]) -> None:
         """Runs `count` single workers as child processes until a signal stops them (or, with
         --batch, until each has run out of tasks)."""
-        command = [sys.executable, "-m", "rathaus", "worker", "--workers", "1", "--no-reload"]
+        command = [sys.executable, "-m", _entry_module(), "worker", "--workers", "1", "--no-reload"]
         command += ["--queue-name", options["queue_name"], "--interval", str(options["interval"])]
         command += ["--backend", options["backend_name"], "--verbosity", str(options["verbosity"])]
         if options.get("exclude_queues"):
