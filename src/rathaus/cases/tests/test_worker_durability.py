@@ -77,12 +77,12 @@ def test_a_worker_killed_while_filing_a_receipt_loses_no_receipt(
     pause = tmp_path / "pause"
     pause.mkdir()
     log = tmp_path / "first-worker.log"
-    with log.open("wb") as output:
+    with log.open("wb") as log_file:
         first = subprocess.Popen(  # noqa: S603
             WORKER,
             cwd=ROOT,
             env=worker_environment(settings, tmp_path, RATHAUS_TASK_PAUSE_DIR=str(pause)),
-            stdout=output,
+            stdout=log_file,
             stderr=subprocess.STDOUT,
         )
         try:

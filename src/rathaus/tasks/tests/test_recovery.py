@@ -61,7 +61,7 @@ def dead_pid() -> int:
 
 def status(task: DBTaskResult[Any, Any]) -> str:
     task.refresh_from_db()
-    return task.status
+    return str(task.status)
 
 
 def test_a_task_of_a_worker_not_heard_of_for_the_stale_period_is_queued_again(
