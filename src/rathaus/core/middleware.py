@@ -99,7 +99,7 @@ class UnstorableTextMiddleware:
         for name in spoiled:
             del request.COOKIES[name]
         if settings.SESSION_COOKIE_NAME in spoiled and hasattr(request, "session"):
-            request.session = type(request.session)()  # type: ignore[call-arg]
+            request.session = type(request.session)()
         if _request_unstorable(request):
             message = _(
                 "Die gesendeten Daten enthalten ein Zeichen, das wir nicht speichern können (ein Nullzeichen "

@@ -86,6 +86,7 @@ def test_a_saved_no_shows_unticked_after_going_back(soest: Municipality, citizen
 def test_the_duplicate_hint_does_not_point_at_the_business_the_case_created(
     confirmed_gmbh: BusinessNotice, soest: Municipality
 ) -> None:
+    assert confirmed_gmbh.case_id is not None
     case = Case.all_tenants.get(pk=confirmed_gmbh.case_id)
     hints = registry.get(case.procedure_key)(soest).hints(case)
     assert not any("doppelt" in hint for hint in hints)
