@@ -285,3 +285,47 @@ def test_slugs_are_transliterated_and_a_taken_one_gets_the_kreis() -> None:
     assert slug_for(register_entry("05974000")) == "kreis-soest"
     make_municipality(ags="03454057", slug="werl", name="Stadt Werlte", city="Werlte", postal_code="49757")
     assert slug_for(register_entry("05974052")) == "werl-kreis-soest"
+
+
+def test_a_district_gets_the_district_services_and_no_trade_office_or_schools(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        add("add", "--ags", "05958000", "--admin-email", "landrat@hsk.example")
+    district = Municipality.objects.get(ags="05958000")
+    assert (district.name, district.slug, district.kind) == (
+        "Hochsauerlandkreis",
+        "hochsauerlandkreis",
+        Municipality.Kind.DISTRICT,
+    )
+    keys = set(Department.objects.filter(municipality=district).values_list("key", flat=True))
+    assert "strassenverkehr" in keys and "standesamt" not in keys
+    assert not TradeOffice.objects.filter(municipality=district).exists()
+    assert not School.objects.filter(municipality=district).exists()
+    assert Service.objects.filter(municipality=district).exists()
+
+
+def test_a_kreisfreie_stadt_does_the_work_of_town_and_district(django_capture_on_commit_callbacks: Any) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        add("add", "--ags", "05915000", "--admin-email", "leitung@hamm.example", "--phone", "02381 17-0")
+    hamm = Municipality.objects.get(ags="05915000")
+    assert (hamm.name, hamm.slug, hamm.phone) == ("Stadt Hamm", "hamm", "02381 17-0")
+    keys = set(Department.objects.filter(municipality=hamm).values_list("key", flat=True))
+    assert {"standesamt", "strassenverkehr", "ordnungsamt"} <= keys
+    recipients = {r.kind: r.name for r in Recipient.objects.filter(municipality=hamm)}
+    assert recipients["auslaenderbehoerde"] == "Stadt Hamm, Ausländerbehörde"
+    assert TradeOffice.objects.filter(municipality=hamm).get().court == ""  # not known: the admin enters it
+    assert School.objects.filter(municipality=hamm).count() > 30
+
+
+def test_an_existing_account_becomes_the_admin_and_keeps_its_password(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    citizen = User.objects.create_user(email=ADMIN, password=PASSWORD)
+    with django_capture_on_commit_callbacks(execute=True):
+        add("add", "--ags", WERL, "--admin-email", ADMIN.upper())
+    citizen.refresh_from_db()
+    assert citizen.check_password(PASSWORD)
+    werl = Municipality.objects.get(ags=WERL)
+    assert Membership.objects.filter(municipality=werl, user=citizen, role=Membership.Role.ADMIN).exists()
+    assert any(ADMIN in message.to for message in mail.outbox)

@@ -12,6 +12,7 @@ from django.test import Client
 
 from rathaus.accounts.models import User
 from rathaus.municipalities.models import Municipality
+from rathaus.records.models import AuditEvent
 from rathaus.testing import make_municipality, make_staff, make_user
 
 pytestmark = pytest.mark.django_db
@@ -64,6 +65,8 @@ def test_an_operator_finds_werl_by_name_picks_it_and_invites_its_admin(
     assert done.status_code == 302
     werl = Municipality.objects.get(ags="05974052")
     assert werl.slug == "werl"
+    entry = AuditEvent.objects.filter(municipality=werl, action="municipality.onboarded").get()
+    assert entry.actor is not None and entry.actor.email == "betrieb@rathaus.example"
     assert any("leitung@werl.example" in message.to for message in mail.outbox)
     listing = operator_client.get(done["Location"]).content.decode()
     assert "Stadt Werl" in listing and "/werl/" in listing and "Gewerbeamt" in listing
