@@ -36,6 +36,12 @@ test: install
 	scripts/ensure-chromium
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# The running API against its own OpenAPI spec (schemathesis), on a fresh SQLite database with the demo.
+# SCHEMATHESIS_MAX_EXAMPLES (default 30) bounds the cases per operation; SCHEMATHESIS_SEED repeats a run.
+.PHONY: api-check
+api-check: install
+	$(BIN)/python scripts/schemathesis
+
 lint: install
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/ruff check src tests benchmarks

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Query, Router, Schema
 
 from rathaus.catalog.models import Service
-from rathaus.catalog.search import clean_query, fold
+from rathaus.catalog.search import MAX_QUERY_LENGTH, clean_query, fold
 from rathaus.catalog.selectors import service_list, service_search
 from rathaus.core.api import MunicipalitySlug, documented
 
@@ -47,10 +47,12 @@ class ServicePage(Schema):
 
 
 class ServiceFilter(Schema):
+    # No longer than what is searched: a longer query would not fit the server's request line (4 KB) in every case.
     q: str = Field(
         "",
-        max_length=10_000,
-        description="Search terms; empty lists every service A–Z. Only the first 200 characters are searched.",
+        max_length=MAX_QUERY_LENGTH,
+        description="Search terms; empty lists every service A–Z.",
+        examples=["Ausweis"],
     )
     limit: int = Field(20, ge=1, le=100, description="At most this many results")
     offset: int = Field(0, ge=0, description="Skip this many results")

@@ -40,9 +40,7 @@ class AddressInvalidOut(InvalidOut):
 class Refused(HttpError):
     """An error answer in the one shape: `detail`, for a 422 the fields (`errors`), and any further keys."""
 
-    def __init__(
-        self, status: int, detail: str, *, errors: Iterable[tuple[str, str]] = (), **extra: object
-    ) -> None:
+    def __init__(self, status: int, detail: str, *, errors: Iterable[tuple[str, str]] = (), **extra: object) -> None:
         super().__init__(status, detail)
         self.errors = [{"field": field, "message": message} for field, message in errors]
         self.extra = extra
@@ -138,13 +136,12 @@ def invalid_fields(errors: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
     ]
 
 
-# The municipality in every path, as the URL's slug converter and the model allow it.
-MunicipalitySlug = Annotated[
-    str,
-    Path(
-        pattern=r"^[-a-zA-Z0-9_]+$",
-        max_length=60,
-        description="The municipality's short name in the portal's addresses (GET /municipalities lists them)",
-        examples=["soest"],
-    ),
-]
+# The municipality in a path, as the URL's slug converter and the model allow it. The example is one of the
+# demo's municipalities, so that generated requests (`scripts/schemathesis`) find something; an operation whose
+# data only one of them has names its own with `Path(**SLUG, examples=[...])`.
+SLUG: dict[str, Any] = {
+    "pattern": r"^[-a-zA-Z0-9_]+$",
+    "max_length": 60,
+    "description": "The municipality's short name in the portal's addresses (GET /municipalities lists them)",
+}
+MunicipalitySlug = Annotated[str, Path(**SLUG, examples=["soest"])]

@@ -1,11 +1,11 @@
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 from ninja.decorators import decorate_view
 
-from rathaus.core.api import AddressInvalidOut, MunicipalitySlug, Refused, documented
+from rathaus.core.api import SLUG, AddressInvalidOut, MunicipalitySlug, Refused, documented
 from rathaus.core.language import localized
 from rathaus.core.throttle import rate_limited
 from rathaus.routing import AddressNotFound, AmbiguousAddress, GraphFileError, RoutingError
@@ -24,6 +24,8 @@ router = Router(tags=["schools"])
 
 
 SCHULNUMMER = r"^\d{6}$"
+# The demo has a street network for Münster-Gievenbeck only.
+RouteMunicipality = Annotated[str, Path(**SLUG, examples=["muenster"])]
 
 
 class SchoolOut(Schema):
@@ -64,14 +66,21 @@ def list_schools(
 class SchoolRouteQuery(Schema):
     # Either lat and lon or street and housenumber: OpenAPI cannot say so, the description does and the view checks.
     lat: float | None = Field(
-        None, ge=-90, le=90, description="latitude of the front door (WGS84); with lon, or give street and housenumber"
+        None,
+        ge=-90,
+        le=90,
+        description="latitude of the front door (WGS84); with lon, or give street and housenumber",
+        examples=[51.9738389],
     )
-    lon: float | None = Field(None, ge=-180, le=180, description="longitude of the front door (WGS84); with lat")
+    lon: float | None = Field(
+        None, ge=-180, le=180, description="longitude of the front door (WGS84); with lat", examples=[7.5582014]
+    )
+    # The lengths keep any request within the server's request line (4 KB), each character percent-encoded.
     street: str | None = Field(
-        None, max_length=200, description="street of the front door, instead of lat/lon (needs address data)"
+        None, max_length=100, description="street of the front door, instead of lat/lon (needs address data)"
     )
     housenumber: str | None = Field(None, max_length=20, description="house number with suffix, e.g. 12a; with street")
-    city: str | None = Field(None, max_length=100, description="place, where a street and number exist in several")
+    city: str | None = Field(None, max_length=60, description="place, where a street and number exist in several")
     school: str = Field(..., pattern=SCHULNUMMER, description="Schulnummer of the chosen school", examples=["119910"])
     grade: int = Field(..., ge=1, le=13, description="grade (Klasse / Jahrgangsstufe) of the pupil", examples=[3])
 
@@ -147,7 +156,7 @@ def _front_door(network: StreetNetwork, street: str, housenumber: str, city: str
 )
 @decorate_view(rate_limited(scope="school-route", setting="SCHOOL_ROUTE_RATE_LIMIT", default="60/m"))
 def get_school_route(
-    request: HttpRequest, municipality_slug: MunicipalitySlug, query: Query[SchoolRouteQuery]
+    request: HttpRequest, municipality_slug: RouteMunicipality, query: Query[SchoolRouteQuery]
 ) -> dict[str, object]:
     municipality = request.municipality  # type: ignore[attr-defined]
     network = street_network_get(municipality=municipality)

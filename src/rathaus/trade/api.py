@@ -22,7 +22,7 @@ from rathaus.core.throttle import rate_limited
 from rathaus.municipalities.models import Municipality
 from rathaus.trade import statistics
 from rathaus.trade.models import TradeOffice
-from rathaus.trade.selectors import EXTRACT_MAX_LIMIT, register_extract
+from rathaus.trade.selectors import EXTRACT_MAX_LIMIT, MAX_QUERY_LENGTH, register_extract
 
 router = Router(tags=["trade register"])
 
@@ -47,9 +47,10 @@ class RegisterQuery(Schema):
     q: str = Field(
         ...,
         min_length=MIN_QUERY_LENGTH,
-        max_length=10_000,
+        # No longer than what is searched, so that any query fits the server's request line (4 KB).
+        max_length=MAX_QUERY_LENGTH,
         description="At least 3 characters besides spaces, matched within the business's name or activity, or the start "
-        "of a WZ code. Only the first 200 characters are searched.",
+        "of a WZ code.",
         examples=["Friseur"],
     )
     limit: int = Field(20, ge=1, le=EXTRACT_MAX_LIMIT, description="At most this many entries")

@@ -120,7 +120,7 @@ def test_openapi_document(client: Client, demo: None) -> None:
     }
     parameters = schema["paths"]["/api/v1/municipalities/{municipality_slug}/services"]["get"]["parameters"]
     q = next(parameter for parameter in parameters if parameter["name"] == "q")
-    assert q["schema"]["maxLength"] == 10_000
+    assert q["schema"]["maxLength"] == 200
 
 
 # Tenants -------------------------------------------------------------------------------------
@@ -179,17 +179,17 @@ def test_limit_bounds_are_accepted(client: Client, demo: None) -> None:
     assert get_json(client, f"{BASE}/soest/services", limit=100)["results"]
 
 
-def test_query_over_10000_characters_is_422(client: Client, demo: None) -> None:
-    data = get_json(client, f"{BASE}/soest/services", status=422, q="x" * 10_001)
+def test_query_over_200_characters_is_422(client: Client, demo: None) -> None:
+    data = get_json(client, f"{BASE}/soest/services", status=422, q="x" * 201)
     assert data["errors"][0]["field"] == "q"
-    assert "10000" in data["errors"][0]["message"]
+    assert "200" in data["errors"][0]["message"]
 
 
 @pytest.mark.parametrize(
     "query",
     [
-        "x" * 10_000,
-        "Pass " * 2_000,
+        "x" * 200,
+        "Pass " * 40,
         "\x00",
         "Pass\x00",
         "\x1b[2J",
