@@ -25,26 +25,30 @@ def receipt_generate(case_id: int) -> None:
     with tenant_scope(case.municipality):
         if case.documents.filter(kind="receipt").exists():
             return  # a retried task must not file a second receipt
-        procedure = procedure_for(case)
-        with translation.override(case.language):
-            pdf = render_pdf(
-                procedure.receipt_template,
-                {
-                    "municipality": case.municipality,
-                    "case": case,
-                    "procedure_title": procedure.title,
-                    "summary": [
-                        (f"{section.step.title}: {line.label}", line.value)
-                        for section in procedure.review(case.answers)
-                        for line in section.lines
-                    ],
-                    "fee": case.fee,
-                },
-                title=_("Eingangsbestätigung %(reference)s") % {"reference": case.reference},
-                language=case.language,
-                author=case.municipality.name,
-            )
-        receipt_store(case=case, pdf=pdf)
+        receipt_store(case=case, pdf=receipt_pdf(case))
+
+
+def receipt_pdf(case: Case) -> bytes:
+    """Renders the receipt of a case (in its municipality's scope) in the applicant's language."""
+    procedure = procedure_for(case)
+    with translation.override(case.language):
+        return render_pdf(
+            procedure.receipt_template,
+            {
+                "municipality": case.municipality,
+                "case": case,
+                "procedure_title": procedure.title,
+                "summary": [
+                    (f"{section.step.title}: {line.label}", line.value)
+                    for section in procedure.review(case.answers)
+                    for line in section.lines
+                ],
+                "fee": case.fee,
+            },
+            title=_("Eingangsbestätigung %(reference)s") % {"reference": case.reference},
+            language=case.language,
+            author=case.municipality.name,
+        )
 
 
 @task(takes_context=True)
