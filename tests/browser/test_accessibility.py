@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
 from django.test import Client
 from playwright.sync_api import Page, expect
@@ -267,4 +268,25 @@ def test_staff_management_page_in_error_state_has_no_axe_violations(page: Page, 
     page.locator("input[name=email]").fill("niemand@example.org")
     page.get_by_role("button", name="Hinzufügen").click()
     expect(page.locator("#error-summary")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_operator_pages_have_no_axe_violations(page: Page, live_server: Any, demo: None) -> None:
+    """The operator's form: empty, in error state, choosing among matches, and the list after adding."""
+    operator = User.objects.create_user(email="betrieb@rathaus.example", password=PASSWORD, is_superuser=True)
+    TOTP.activate(operator, generate_totp_secret())
+    log_in(page, live_server, operator.email)
+    page.goto("/plattform/kommunen/neu/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Kommune aufnehmen und einladen").click()
+    expect(page.locator("#error-summary")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Kommune", exact=True).fill("Werl")
+    page.get_by_label("E-Mail-Adresse der ersten Verwaltung").fill("leitung@werl.example")
+    page.get_by_role("button", name="Kommune aufnehmen und einladen").click()
+    expect(page.get_by_role("radio", name=re.compile(r"^Stadt Werl \("))).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("radio", name=re.compile(r"^Stadt Werl \(")).check()
+    page.get_by_role("button", name="Kommune aufnehmen und einladen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kommunen auf der Plattform")
     assert_accessible(page)
