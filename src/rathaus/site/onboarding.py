@@ -48,7 +48,16 @@ SLUG_MAX = Municipality._meta.get_field("slug").max_length or 60
 EMAIL_MAX = User._meta.get_field("email").max_length or 254
 
 # The fields the register has no data for, which the admin fills in on the settings page.
-OPEN_FIELDS = ("street", "phone", "email", "legal_representative", "privacy_officer", "accessibility_contact")
+OPEN_FIELDS = (
+    "street",
+    "postal_code",  # a district's: the register has postal codes for Gemeinden only
+    "city",
+    "phone",
+    "email",
+    "legal_representative",
+    "privacy_officer",
+    "accessibility_contact",
+)
 
 
 class OnboardingError(ValueError):
@@ -209,6 +218,8 @@ def municipality_onboard(
     admin_email: str,
     slug: str | None = None,
     street: str = "",
+    postal_code: str = "",
+    city: str = "",
     phone: str = "",
     email: str = "",
     website: str = "",
@@ -243,8 +254,8 @@ def municipality_onboard(
             slug=_explicit_slug(slug) if slug else slug_for(entry),
             kind=entry.kind,
             street=street.strip(),
-            postal_code=entry.postal_code,
-            city=entry.short_name if entry.type != "Kreis" else "",
+            postal_code=postal_code.strip() or entry.postal_code,
+            city=city.strip() or (entry.short_name if entry.type != "Kreis" else ""),
             phone=phone.strip(),
             email=email,
             website=website,
@@ -252,7 +263,7 @@ def municipality_onboard(
             accessibility_contact=email,
         )
         # The register's gaps stay empty for the admin; everything given is checked.
-        empty = [name for name in (*OPEN_FIELDS, "city", "postal_code") if not getattr(municipality, name)]
+        empty = [name for name in OPEN_FIELDS if not getattr(municipality, name)]
         try:
             municipality.full_clean(exclude=empty)
         except ValidationError as error:

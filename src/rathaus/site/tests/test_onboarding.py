@@ -291,8 +291,10 @@ def test_a_district_gets_the_district_services_and_no_trade_office_or_schools(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        add("add", "--ags", "05958000", "--admin-email", "landrat@hsk.example")
+        output = add("add", "--ags", "05958000", "--admin-email", "landrat@hsk.example")
     district = Municipality.objects.get(ags="05958000")
+    assert (district.postal_code, district.city) == ("", "")  # the register has them for Gemeinden only
+    assert "Postleitzahl" in output and "Ort" in output
     assert (district.name, district.slug, district.kind) == (
         "Hochsauerlandkreis",
         "hochsauerlandkreis",
@@ -329,3 +331,13 @@ def test_an_existing_account_becomes_the_admin_and_keeps_its_password(
     werl = Municipality.objects.get(ags=WERL)
     assert Membership.objects.filter(municipality=werl, user=citizen, role=Membership.Role.ADMIN).exists()
     assert any(ADMIN in message.to for message in mail.outbox)
+
+
+def test_an_invitation_link_expires(werl: Municipality, client: Client, settings: Any) -> None:
+    invitation = next(message for message in mail.outbox if ADMIN in message.to)
+    assert "3 Tage" in str(invitation.body)
+    link = re.search(r"https?://\S+(/konto/password/reset/key/\S+)", str(invitation.body))
+    assert link is not None
+    settings.PASSWORD_RESET_TIMEOUT = -1  # as if its days had passed
+    assert client.get(link.group(1), follow=True).context["token_fail"] is True
+    assert not User.objects.get(email=ADMIN).has_usable_password()

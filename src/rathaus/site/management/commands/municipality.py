@@ -22,6 +22,10 @@ class Command(BaseCommand):
         add.add_argument("--admin-email", required=True, help="e-mail address of the first admin (invited)")
         add.add_argument("--slug", default=None, help="address slug; derived from the name if left out")
         add.add_argument("--street", default="", help="street and number of the town hall")
+        add.add_argument(
+            "--postal-code", default="", help="the town hall's postal code (a district's is not in the register)"
+        )
+        add.add_argument("--city", default="", help="the town hall's town (a district's is not in the register)")
         add.add_argument("--phone", default="", help="the town hall's phone number")
         add.add_argument("--email", default="", help="the town hall's public e-mail address")
         add.add_argument("--website", default="", help="the municipality's website (https://…)")
@@ -37,6 +41,8 @@ class Command(BaseCommand):
                 admin_email=options["admin_email"],
                 slug=options["slug"],
                 street=options["street"],
+                postal_code=options["postal_code"],
+                city=options["city"],
                 phone=options["phone"],
                 email=options["email"],
                 website=options["website"],
