@@ -25,4 +25,4 @@ def test_the_test_capability_plugs_in_without_platform_changes() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    assert "8 passed" in result.stdout
+    assert "9 passed" in result.stdout

@@ -1,6 +1,7 @@
 """A capability that exists only in the tests: a lost-umbrella desk. It proves that an app plugs
 into the portal through its `AppConfig` alone — procedures, pages, back-office pages with their
-permission and navigation, an API router, a periodic job, demo data and audit actions — with
+permission and navigation, an API router, a periodic job, demo data, its set-up for a new
+municipality and audit actions — with
 one line in INSTALLED_APPS (`tests/plugin/settings.py`) and no change to the platform."""
 
 from datetime import timedelta
@@ -23,5 +24,6 @@ class PluginConfig(AppConfig):
         navigation=(NavLink("Gefundene Schirme", "umbrella_desk", "umbrellas.desk"),),
         periodic_jobs=(PeriodicJob("umbrella-count", "tests.plugin.jobs.umbrellas_count", timedelta(hours=1)),),
         demo="tests.plugin.demo.umbrellas_demo_load",
+        onboard="tests.plugin.onboarding.umbrellas_onboard",
         audit_actions={"umbrellas.handed_out": "Schirm ausgegeben"},
     )

@@ -1,12 +1,15 @@
 """Run by tests/test_plugin_capability.py in a process of its own with tests.plugin.settings:
 the portal with one more app in INSTALLED_APPS, and nothing else changed."""
 
+from io import StringIO
+
 import pytest
 from django.core.management import call_command
 from django.test import Client
 
 from rathaus.accounts.models import Membership
 from rathaus.core.capability import periodic_jobs
+from rathaus.municipalities.models import Department, Municipality
 from rathaus.procedures import registry
 from rathaus.records.services import audit_record
 from rathaus.site.demo import demo_load
@@ -66,6 +69,14 @@ def test_its_periodic_job_runs_in_the_one_scheduler():
 def test_its_demo_loader_is_part_of_the_demo():
     logins = demo_load()
     assert any(login.email == "schirm@rathaus.example" for login in logins)
+
+
+def test_it_sets_itself_up_for_a_municipality_added_from_the_register():
+    out = StringIO()
+    call_command("municipality", "add", "--ags", "05974052", "--admin-email", "leitung@werl.example", stdout=out)
+    assert "Schirmfundstelle: im Fundbüro eingerichtet." in out.getvalue()
+    werl = Municipality.objects.get(ags="05974052")
+    assert Department.objects.filter(municipality=werl, key="fundbuero").exists()
 
 
 def test_its_audit_action_is_part_of_the_vocabulary(soest):
