@@ -31,7 +31,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import EmailValidator, URLValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -247,50 +247,74 @@ def municipality_onboard(
             % {"name": existing.name, "ags": existing.ags, "slug": existing.slug}
         )
 
-    with transaction.atomic():
-        municipality = Municipality(
-            ags=entry.ags,
-            name=entry.display_name,
-            slug=_explicit_slug(slug) if slug else slug_for(entry),
-            kind=entry.kind,
-            street=street.strip(),
-            postal_code=postal_code.strip() or entry.postal_code,
-            city=city.strip() or (entry.short_name if entry.type != "Kreis" else ""),
-            phone=phone.strip(),
-            email=email,
-            website=website,
-            reference_prefix=reference_prefix_for(entry),
-            accessibility_contact=email,
+    try:
+        return _onboard(entry, admin_email, slug, street, postal_code, city, phone, email, website, by)
+    except IntegrityError:
+        if not Municipality.objects.filter(ags=entry.ags).exists():
+            raise
+        # Someone else added the same municipality at the same moment.
+        raise OnboardingError(
+            _("%(name)s (%(ags)s) ist gerade von jemand anderem aufgenommen worden.")
+            % {"name": entry.display_name, "ags": entry.ags}
+        ) from None
+
+
+@transaction.atomic
+def _onboard(
+    entry: RegisterEntry,
+    admin_email: str,
+    slug: str | None,
+    street: str,
+    postal_code: str,
+    city: str,
+    phone: str,
+    email: str,
+    website: str,
+    by: User | None,
+) -> Onboarded:
+    municipality = Municipality(
+        ags=entry.ags,
+        name=entry.display_name,
+        slug=_explicit_slug(slug) if slug else slug_for(entry),
+        kind=entry.kind,
+        street=street.strip(),
+        postal_code=postal_code.strip() or entry.postal_code,
+        city=city.strip() or (entry.short_name if entry.type != "Kreis" else ""),
+        phone=phone.strip(),
+        email=email,
+        website=website,
+        reference_prefix=reference_prefix_for(entry),
+        accessibility_contact=email,
+    )
+    # The register's gaps stay empty for the admin; everything given is checked.
+    empty = [name for name in OPEN_FIELDS if not getattr(municipality, name)]
+    try:
+        municipality.full_clean(exclude=empty)
+    except ValidationError as error:
+        raise OnboardingError(" ".join(error.messages)) from None
+    municipality.save()
+    admin = _admin_user(admin_email)
+    notes: list[str] = []
+    # Everything below belongs to the new municipality, also when called from a page of no
+    # municipality (whose requests see no tenant rows at all).
+    with tenant_scope(municipality):
+        _departments_create(municipality, entry.level)
+        for onboard in onboarders():
+            notes.extend(onboard(municipality) or [])
+        membership = Membership.objects.create(municipality=municipality, user=admin, role=Membership.Role.ADMIN)
+        audit_record(
+            municipality=municipality,
+            actor=by,
+            action="municipality.onboarded",
+            obj=municipality,
+            data={"ags": entry.ags, "register": entry.official_name},
         )
-        # The register's gaps stay empty for the admin; everything given is checked.
-        empty = [name for name in OPEN_FIELDS if not getattr(municipality, name)]
-        try:
-            municipality.full_clean(exclude=empty)
-        except ValidationError as error:
-            raise OnboardingError(" ".join(error.messages)) from None
-        municipality.save()
-        admin = _admin_user(admin_email)
-        notes: list[str] = []
-        # Everything below belongs to the new municipality, also when called from a page of no
-        # municipality (whose requests see no tenant rows at all).
-        with tenant_scope(municipality):
-            _departments_create(municipality, entry.level)
-            for onboard in onboarders():
-                notes.extend(onboard(municipality) or [])
-            membership = Membership.objects.create(municipality=municipality, user=admin, role=Membership.Role.ADMIN)
-            audit_record(
-                municipality=municipality,
-                actor=by,
-                action="municipality.onboarded",
-                obj=municipality,
-                data={"ags": entry.ags, "register": entry.official_name},
-            )
-            audit_record(
-                municipality=municipality,
-                actor=by,
-                action="membership.granted",
-                obj=membership,
-                data={"user": admin.pk, "role": Membership.Role.ADMIN.value, "department": None},
-            )
-        transaction.on_commit(lambda: invitation_send(municipality=municipality, user=admin, notes=notes))
+        audit_record(
+            municipality=municipality,
+            actor=by,
+            action="membership.granted",
+            obj=membership,
+            data={"user": admin.pk, "role": Membership.Role.ADMIN.value, "department": None},
+        )
+    transaction.on_commit(lambda: invitation_send(municipality=municipality, user=admin, notes=notes))
     return Onboarded(municipality=municipality, admin=admin, entry=entry, notes=notes)

@@ -17,6 +17,7 @@ from allauth.mfa.adapter import get_adapter
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError
 from django.test import Client
 from django.utils import timezone
 from pypdf import PdfReader
@@ -341,3 +342,25 @@ def test_an_invitation_link_expires(werl: Municipality, client: Client, settings
     settings.PASSWORD_RESET_TIMEOUT = -1  # as if its days had passed
     assert client.get(link.group(1), follow=True).context["token_fail"] is True
     assert not User.objects.get(email=ADMIN).has_usable_password()
+
+
+def test_a_municipality_added_by_someone_else_at_the_same_moment_is_refused_cleanly(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def onboard_losing_the_race(*args: Any) -> None:
+        # The other operator's transaction committed Werl between our check and our insert.
+        make_municipality(ags=WERL, slug="werl", name="Stadt Werl", city="Werl", postal_code="59457")
+        raise IntegrityError("UNIQUE constraint failed: municipalities_municipality.ags")
+
+    monkeypatch.setattr("rathaus.site.onboarding._onboard", onboard_losing_the_race)
+    with pytest.raises(CommandError, match="gerade von jemand anderem aufgenommen"):
+        add("add", "--ags", WERL, "--admin-email", ADMIN)
+
+
+def test_an_integrity_error_of_another_cause_is_not_hidden(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: Any) -> None:
+        raise IntegrityError("NOT NULL constraint failed: catalog_service.name")
+
+    monkeypatch.setattr("rathaus.site.onboarding._onboard", broken)
+    with pytest.raises(IntegrityError):
+        add("add", "--ags", WERL, "--admin-email", ADMIN)
