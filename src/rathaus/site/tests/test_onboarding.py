@@ -364,3 +364,17 @@ def test_an_integrity_error_of_another_cause_is_not_hidden(monkeypatch: pytest.M
     monkeypatch.setattr("rathaus.site.onboarding._onboard", broken)
     with pytest.raises(IntegrityError):
         add("add", "--ags", WERL, "--admin-email", ADMIN)
+
+
+def test_outside_nrw_only_what_the_project_knows_is_named_and_no_schools_are_loaded(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        output = add("add", "--ags", "09171133", "--admin-email", "rathaus@tuessling.example")
+    market = Municipality.objects.get(ags="09171133")
+    assert (market.name, market.slug, market.kind) == ("Markt Tüßling", "tuessling", Municipality.Kind.MUNICIPALITY)
+    recipients = {r.kind: r.name for r in Recipient.objects.filter(municipality=market)}
+    assert recipients["dguv"] == "Deutsche Gesetzliche Unfallversicherung"
+    assert all(name.startswith("⚠") for kind, name in recipients.items() if kind != "dguv")
+    assert "Finanzamt" in output and "Verwaltungsgericht" in output
+    assert not School.objects.filter(municipality=market).exists()
