@@ -67,6 +67,13 @@ _MEANINGS: Mapping[int, str] = {
     503: "The data this needs cannot be read right now; try again later.",
 }
 _SCHEMAS: Mapping[int, type[Schema]] = {422: InvalidOut}
+# gunicorn (and a proxy before it) refuses a request line over 4 KB before Rathaus sees it: a query
+# longer than its parameters allow may be that long. Every valid request fits (the lengths are chosen so).
+URI_TOO_LONG = {
+    "description": "The request line is longer than 4 KB; the server refuses it with an HTML page. Only a request "
+    "whose parameters are longer than they may be gets there.",
+    "content": {"text/html": {"schema": {"type": "string"}}},
+}
 RETRY_AFTER = {
     "description": "Seconds until the client's window ends and it may ask again",
     "required": True,
@@ -80,7 +87,8 @@ def documented(
     """`response` and `openapi_extra` for an operation answering `ok` with 200, or one of the error statuses.
 
     `meanings` and `schemas` replace the general description or body schema of a status for this operation.
-    A 400 (text no database can hold) is possible on every operation and always documented.
+    A 400 (text no database can hold) and a 414 (a request line over 4 KB, from the server) are possible on every
+    operation and always documented.
     """
     statuses = sorted({400, *errors})
     meaning = {**_MEANINGS, **(meanings or {})}
@@ -89,6 +97,7 @@ def documented(
     extra: dict[int, dict[str, Any]] = {status: {"description": meaning[status]} for status in statuses}
     if 429 in extra:
         extra[429]["headers"] = {"Retry-After": RETRY_AFTER}
+    extra[414] = URI_TOO_LONG
     return {"response": responses, "openapi_extra": {"responses": extra}}
 
 

@@ -119,6 +119,8 @@ def test_the_api_answers_on_an_empty_database(fresh: tuple[str, dict[str, str]])
     status, body, content_type = _get(base + "/api/v1/municipalities/soest/trade-register?q=Baeckerei")
     assert (status, content_type) == (404, "application/json")
     assert json.loads(body)["detail"]
+    # Documented on every operation: gunicorn refuses a request line over 4 KB itself.
+    assert _get(base + "/api/v1/municipalities/soest/services?q=" + "x" * 5000)[0] == 414
 
 
 def test_a_first_municipality_gets_its_pages_and_a_rate_limited_register(fresh: tuple[str, dict[str, str]]) -> None:
