@@ -87,7 +87,7 @@ class Service(TenantModel):
     def clean(self) -> None:
         """Online only with something to click; a missing key is made from the name."""
         self._fill_key()
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if self.procedure_key and self.procedure_key not in dict(registry.choices()):
             errors["procedure_key"] = _("Dieses Online-Verfahren gibt es nicht.")
         if self.channel == self.Channel.ONLINE and not self.procedure_key and not self.external_link:

@@ -28,6 +28,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from difflib import get_close_matches
 from functools import lru_cache
 
 MAX_QUERY_LENGTH = 200
@@ -73,6 +74,38 @@ PREFIX = 0.85
 INSIDE = 0.75
 CONTAINS_FIELD_WORD = 0.6
 TYPO = 0.6
+
+# Letters a compound's other part needs at least ("be" in "beantragen" is a prefix, not a word).
+MIN_COMPOUND_PART = 3
+
+# Words people use for the same thing, in folded and stemmed spelling: a query term also
+# matches its alternatives, a little weaker (SYNONYM) than itself. Kept short and obvious;
+# the services' own search terms do the rest.
+SYNONYM = 0.9
+_SYNONYM_GROUPS = (
+    "Müll Abfall",
+    "Heirat Ehe Hochzeit Trauung",
+    "Kindergarten Kita",
+    "Führerschein Fahrerlaubnis",
+    "Beerdigung Bestattung",
+    "Strafzettel Knöllchen Verwarnungsgeld",
+)
+
+
+@lru_cache(maxsize=1)
+def synonym_table() -> dict[str, tuple[str, ...]]:
+    """Each stemmed word of a synonym group with the other words of its group."""
+    table: dict[str, tuple[str, ...]] = {}
+    for group in _SYNONYM_GROUPS:
+        words = [stem(word) for word in fold(group).split()]
+        for word in words:
+            table[word] = tuple(other for other in words if other != word)
+    return table
+
+
+# A query term matching more than this share of the services is common ("beantragen",
+# "anmelden"): a service that matches only common terms of a longer query is not shown.
+COMMON_SHARE = 0.2
 
 # Share added to a service's score when the whole query is one of its phrases.
 PHRASE_BONUS = 0.25
@@ -188,14 +221,38 @@ def _typo(query_term: str, word: str, limit: int) -> float:
     return TYPO * 0.9 if _distance_at_most(query_term, word, limit, suffix=True) else 0.0
 
 
-def match(query_term: str, word: str) -> float:
-    """How well one query term matches one indexed word (0 when it does not)."""
+def _inside(query_term: str, word: str) -> bool:
+    """The query term is a part of the compound word, not letters inside another word.
+
+    "ausweis" is the head of "personalausweis" and "steuer" of "hundesteuer"; "antrag" inside
+    "beantragen" follows a mere prefix ("be"), so it does not count. The part before must have
+    at least MIN_COMPOUND_PART letters; in the middle of a word, the part after too, and the
+    term needs five letters there ("auto" in "spielautomat" is chance).
+    """
+    start = word.find(query_term, MIN_COMPOUND_PART)
+    while start != -1:
+        after = len(word) - start - len(query_term)
+        if after == 0 or (after >= MIN_COMPOUND_PART and len(query_term) >= 5):
+            return True
+        start = word.find(query_term, start + 1)
+    return False
+
+
+def match(query_term: str, word: str, *, fuzzy: bool = True) -> float:
+    """How well one query term matches one indexed word (0 when it does not).
+
+    With fuzzy=False (a query term the catalogue knows as a word) only the word itself, its
+    beginning or a compound's part count: no typo allowance and no shorter field word
+    standing for the query term, so "Bauantrag" does not find every "beantragen".
+    """
     if query_term == word:
         return EXACT
     if len(query_term) >= 3 and word.startswith(query_term):
         return PREFIX
-    if len(query_term) >= 4 and query_term in word:
+    if len(query_term) >= 4 and _inside(query_term, word):
         return INSIDE
+    if not fuzzy:
+        return 0.0
     if len(word) >= 4 and 2 * len(word) > len(query_term) and word in query_term:
         return CONTAINS_FIELD_WORD
     limit = _typo_limit(query_term)
@@ -213,9 +270,12 @@ class Document:
     phrases: tuple[frozenset[str], ...] = field(default=(), repr=False)
     # Number of terms in the name: among equal scores the shorter, more general name goes first.
     name_length: int = 0
+    # The search terms as written, for suggestions ("Meinten Sie …").
+    search_terms: tuple[str, ...] = field(default=(), repr=False)
 
     @classmethod
     def build(cls, *, key: int, name: str, synonyms: Iterable[str], summary: str, department: str) -> Document:
+        synonyms = tuple(synonyms)
         name_terms = terms(name)
         synonym_terms = [frozenset(terms(synonym)) for synonym in synonyms]
         phrases = {frozenset(name_terms), *synonym_terms} - {frozenset()}
@@ -230,6 +290,7 @@ class Document:
             ),
             phrases=tuple(sorted(phrases, key=sorted)),
             name_length=len(name_terms),
+            search_terms=tuple(synonyms),
         )
 
 
@@ -273,10 +334,22 @@ def _phrase_quality(document: Document, query: Sequence[str], memo: Memo) -> flo
     return best
 
 
-def _best_per_term(document: Document, query: Sequence[str], memo: Memo) -> list[float]:
+def _word_match(query_term: str, word: str, fuzzy: bool) -> float:
+    """The query term's match with a word, or its synonyms' (a little weaker), whichever is better."""
+    value = match(query_term, word, fuzzy=fuzzy)
+    if value < EXACT:
+        for other in synonym_table().get(query_term, ()):
+            value = max(value, SYNONYM * match(other, word, fuzzy=False))
+    return value
+
+
+def _best_per_term(
+    document: Document, query: Sequence[str], memo: Memo, fuzzy: Sequence[bool] | None = None
+) -> list[float]:
     """For each query term, its best weighted match over the document's fields (0 if none)."""
     bests = []
-    for query_term in query:
+    for position, query_term in enumerate(query):
+        term_fuzzy = True if fuzzy is None else fuzzy[position]
         known = memo.get(query_term)
         if known is None:
             known = memo[query_term] = {}
@@ -287,7 +360,8 @@ def _best_per_term(document: Document, query: Sequence[str], memo: Memo) -> list
             for word in words:
                 value = known.get(word)
                 if value is None:
-                    value = known[word] = match(query_term, word)  # the same words recur across a catalogue
+                    # the same words recur across a catalogue
+                    value = known[word] = _word_match(query_term, word, term_fuzzy)
                 value *= weight
                 if value > best:
                     best = value
@@ -295,6 +369,19 @@ def _best_per_term(document: Document, query: Sequence[str], memo: Memo) -> list
                         break
         bests.append(best)
     return bests
+
+
+def known_terms(documents: Sequence[Document], query: Sequence[str]) -> list[bool]:
+    """For each query term, whether some indexed word is it, begins with it or has it as a compound part.
+
+    A known term is spelled as the catalogue spells it: it needs no typo allowance, and
+    allowing one would only find other words ("bauantrag" is two edits from "beantrag").
+    """
+    vocabulary: set[str] = set()
+    for document in documents:
+        for _weight, words in document.fields:
+            vocabulary |= words
+    return [any(match(term, word, fuzzy=False) for word in vocabulary) for term in query]
 
 
 def _combine(
@@ -337,21 +424,57 @@ def rarity_weights(matches: Sequence[Sequence[float]]) -> list[float]:
 
 
 def rank(documents: Iterable[Document], query: str) -> list[tuple[Document, float]]:
-    """Documents that match the query, best first; ties go to the shorter name, then alphabetically."""
+    """Documents that match the query, best first.
+
+    A service that matches all the query's terms goes before one that matches fewer; a
+    service that matches only common terms of a longer query ("beantragen" in "Bauantrag
+    beantragen") is dropped. Then by score; ties go to the shorter name, then alphabetically.
+    """
     wanted = query_terms(query)
     if not wanted:
         return []
+    documents = list(documents)
     memo: Memo = {}
-    candidates = [(document, _best_per_term(document, wanted, memo)) for document in documents]
+    known = known_terms(documents, wanted)
+    fuzzy = [not is_known for is_known in known]
+    candidates = [(document, _best_per_term(document, wanted, memo, fuzzy)) for document in documents]
     weights = rarity_weights([bests for _, bests in candidates])
-    hits = [
-        (document, value)
-        for document, bests in candidates
-        if (value := _combine(document, wanted, bests, weights, memo)) >= MIN_SCORE
-    ]
+    common = _common_terms([bests for _, bests in candidates])
+    hits = []
+    for document, bests in candidates:
+        value = _combine(document, wanted, bests, weights, memo)
+        if value < MIN_SCORE:
+            continue
+        matched = [position for position, best in enumerate(bests) if best > 0]
+        if len(wanted) > 1 and len(matched) < len(wanted) and all(common[position] for position in matched):
+            continue  # only the common words of the query: junk
+        hits.append((document, value, len(matched)))
     # Weak partial hits (one word of several, found only in a summary) are noise.
     if hits:
-        best = max(value for _, value in hits)
-        hits = [(document, value) for document, value in hits if value >= best * NOISE_FLOOR]
-    hits.sort(key=lambda hit: (-round(hit[1], 9), hit[0].name_length, hit[0].name.lower()))
-    return hits
+        best = max(value for _, value, _ in hits)
+        hits = [hit for hit in hits if hit[1] >= best * NOISE_FLOOR]
+    hits.sort(key=lambda hit: (-hit[2], -round(hit[1], 9), hit[0].name_length, hit[0].name.lower()))
+    return [(document, value) for document, value, _ in hits]
+
+
+def _common_terms(matches: Sequence[Sequence[float]]) -> list[bool]:
+    """For each query term, whether it matches more than COMMON_SHARE of the documents."""
+    if not matches:
+        return []
+    count = len(matches)
+    return [
+        sum(1 for bests in matches if bests[position] > 0) > COMMON_SHARE * count for position in range(len(matches[0]))
+    ]
+
+
+def suggestions(documents: Iterable[Document], query: str, limit: int = 3) -> list[str]:
+    """Close spellings among the catalogue's names and search terms, for a search that found nothing."""
+    wanted = fold(query)
+    if not wanted:
+        return []
+    phrases: dict[str, str] = {}
+    for document in documents:
+        for phrase in (document.name, *document.search_terms):
+            phrases.setdefault(fold(phrase), phrase)
+    close = get_close_matches(wanted, list(phrases), n=limit, cutoff=0.75)
+    return [phrases[folded] for folded in close]

@@ -12,7 +12,13 @@ from rathaus.accounts.access import requires, staff_user
 from rathaus.catalog.forms import SearchForm, ServiceForm
 from rathaus.catalog.models import Service
 from rathaus.catalog.search import fold
-from rathaus.catalog.selectors import service_list, service_search
+from rathaus.catalog.selectors import (
+    other_level,
+    other_level_hits,
+    search_suggestions,
+    service_list,
+    service_search_scored,
+)
 from rathaus.catalog.services import service_create, service_update
 from rathaus.core.forms import saved
 from rathaus.municipalities.models import Department
@@ -33,16 +39,37 @@ def service_index(request: HttpRequest, municipality_slug: str) -> HttpResponse:
 
 
 def service_search_page(request: HttpRequest, municipality_slug: str) -> HttpResponse:
+    municipality = request.municipality  # type: ignore[attr-defined]
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    results = service_search(municipality=request.municipality, query=query) if query else []  # type: ignore[attr-defined]
+    scored = service_search_scored(municipality=municipality, query=query) if query else []
+    results = [service for service, _ in scored]
     page = Paginator(results, 20).get_page(request.GET.get("seite"))
+    # The other level of government (town ↔ district) when it answers the query better, or
+    # when nothing here does; close spellings when nothing is found at all.
+    elsewhere = []
+    if query:
+        best_here = scored[0][1] if scored else 0.0
+        elsewhere = [hit for hit in other_level_hits(municipality=municipality, query=query) if hit[2] > best_here]
+    suggested = (
+        search_suggestions(municipalities=[municipality, *other_level(municipality)], query=query)
+        if query and not scored
+        else []
+    )
     # htmx asks for the results only; when it restores history it wants the whole page.
     partial = (
         request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
     )
     template = "catalog/_results.html" if partial else "catalog/search.html"
-    response = render(request, template, {"form": form, "query": query, "page": page, "count": len(results)})
+    context = {
+        "form": form,
+        "query": query,
+        "page": page,
+        "count": len(results),
+        "elsewhere": elsewhere,
+        "suggestions": suggested,
+    }
+    response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
 

@@ -193,3 +193,40 @@ def test_a_term_nothing_matches_counts_fully_against_partial_hits() -> None:
 
     weights = rarity_weights([[0.0, 1.0], [0.0, 0.0], [0.0, 0.0]])
     assert weights[0] >= weights[1]
+
+
+def test_inside_matches_only_a_compounds_part() -> None:
+    assert match("antrag", "bauantrag") == search.INSIDE
+    assert match("antrag", "beantrag", fuzzy=False) == 0.0  # "be" is a prefix, not a word
+    assert match("steuer", "hundesteuer") == search.INSIDE
+    assert match("auto", "spielautomat") == 0.0  # four letters in the middle are chance
+
+
+def test_a_known_word_gets_no_typo_allowance() -> None:
+    documents = [_document(1, "Bauantrag stellen"), _document(2, "Reisepass beantragen")]
+    assert [document.key for document, _ in rank(documents, "Bauantrag")] == [1]
+    assert [document.key for document, _ in rank(documents, "Bauantrgg")][:1] == [1]  # unknown: typo allowed
+
+
+def test_all_words_first_and_no_junk_from_a_common_word() -> None:
+    documents = [
+        _document(1, "Hundesteuer anmelden"),
+        _document(2, "Hund abgeben"),
+        *[_document(10 + i, f"Leistung {i} anmelden") for i in range(8)],
+    ]
+    keys = [document.key for document, _ in rank(documents, "Hund anmelden")]
+    assert keys[0] == 1
+    assert 2 in keys  # the rare word alone is a fair partial answer
+    assert not set(keys) & set(range(10, 18))  # "anmelden" alone is junk
+
+
+def test_synonyms_match_the_other_word() -> None:
+    documents = [_document(1, "Abfallkalender"), _document(2, "Reisepass beantragen")]
+    assert [document.key for document, _ in rank(documents, "Müll")] == [1]
+    assert search.synonym_table()["muell"] == ("abfall",)
+
+
+def test_suggestions_offer_close_spellings() -> None:
+    documents = [_document(1, "Sperrmüll anmelden", ("Sperrmüllabholung", "Sperrmüll"))]
+    assert "Sperrmüllabholung" in search.suggestions(documents, "Sperrmullabholungg")
+    assert search.suggestions(documents, "") == []
