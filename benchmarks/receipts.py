@@ -130,6 +130,21 @@ def set_up(count: int) -> list[Any]:
     return drafts
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) of the process `pid` so far, 0 when it has gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def worker_pids() -> list[int]:
+    from rathaus.tasks.models import TaskWorker
+
+    return list(TaskWorker.objects.values_list("pid", flat=True))
+
+
 def workers_start(count: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
     from django.db import connection
 
@@ -261,7 +276,10 @@ def main() -> None:
         workers = workers_start(args.workers, env)
         try:
             print(f"Load average before: {os.getloadavg()[0]:.2f}; {args.workers} task workers")
+            pids = worker_pids()
+            workers_cpu, own_cpu = sum(cpu_seconds(pid) for pid in pids), time.process_time()
             case_ids, latencies, lag = submit(drafts, args.rate)
+            own_cpu = time.process_time() - own_cpu
             window = args.seconds
             print(
                 f"Submitted {len(case_ids)} cases at {args.rate:g}/s for {window:g} s "
@@ -269,7 +287,12 @@ def main() -> None:
                 f"p95 {percentile(latencies, 0.95):.0f} ms"
             )
             drained = wait_for_receipts(len(case_ids), timeout=600)
+            workers_cpu = sum(cpu_seconds(pid) for pid in pids) - workers_cpu
             print(f"Queue drained {drained:.1f} s after the last submission; load average {os.getloadavg()[0]:.2f}")
+            print(
+                f"CPU per case: task workers {workers_cpu / len(case_ids) * 1000:.0f} ms (receipt and mail task), "
+                f"submitting process {own_cpu / len(case_ids) * 1000:.0f} ms (case_submit)"
+            )
         finally:
             workers.terminate()
             workers.wait(timeout=60)

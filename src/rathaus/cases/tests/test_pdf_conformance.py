@@ -1,6 +1,7 @@
 """What PDF/A-3b asks of a receipt, checked with pikepdf (veraPDF is not at hand): the XMP
 identification, an sRGB output intent with its ICC profile, every font embedded; and that the
-text is set in the small Rathaus Sans, embedded whole, unless a character needs another font."""
+text is set in the small Rathaus Sans, subset (with HarfBuzz) or embedded whole (without), and
+another font only for characters it lacks."""
 
 import io
 from datetime import UTC, datetime
@@ -75,14 +76,23 @@ def test_an_srgb_output_intent_carries_its_icc_profile(pdf: pikepdf.Pdf) -> None
     assert profile.read_bytes()[36:40] == b"acsp"  # the ICC signature
 
 
-def test_the_text_is_in_rathaus_sans_embedded_whole(pdf: pikepdf.Pdf) -> None:
+@pytest.mark.parametrize("subset_quickly", [True, False])
+def test_the_text_is_in_rathaus_sans_subset_with_harfbuzz_or_else_embedded_whole(
+    soest: Municipality, monkeypatch: pytest.MonkeyPatch, subset_quickly: bool
+) -> None:
+    monkeypatch.setattr("rathaus.cases.pdf.SUBSET_QUICKLY", subset_quickly)
+    pdf = pikepdf.open(io.BytesIO(receipt(soest)))
     found = fonts(pdf)
     faces = {name.split("+")[-1] for name in found if name != "/?"}
     assert faces <= {"Rathaus-Sans", "Rathaus-Sans-Bold"}, faces
     assert "Rathaus-Sans-Bold" in faces  # the headings
     whole = {path.read_bytes() for path in FONT_FILES.values()}
     files = [embedded_file(font) for font in found.values() if "/FontDescriptor" in font]
-    assert files and all(file in whole for file in files)
+    assert files and all(files)
+    if subset_quickly:
+        assert all(file not in whole and len(file) < 30_000 for file in files if file)
+    else:
+        assert all(file in whole for file in files)
 
 
 def test_a_name_in_another_script_takes_its_glyphs_from_dejavu_sans_and_stays_embedded(
