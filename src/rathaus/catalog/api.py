@@ -99,7 +99,7 @@ def list_services(
 def get_service(
     request: HttpRequest,
     municipality_slug: MunicipalitySlug,
-    service_id: Annotated[int, Path(ge=1, le=2**63 - 1, description="The service's id, as in the list")],
+    service_id: Annotated[int, Path(ge=1, description="The service's id, as in the list")],
 ) -> dict[str, object]:
     service = get_object_or_404(Service.objects.select_related("department", "municipality"), pk=service_id)
     return {

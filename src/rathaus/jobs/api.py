@@ -77,7 +77,7 @@ def list_jobs(request: HttpRequest, municipality_slug: MunicipalitySlug) -> list
 def get_job(
     request: HttpRequest,
     municipality_slug: MunicipalitySlug,
-    posting_id: Annotated[int, Path(ge=1, le=2**63 - 1, description="The posting's id, as in the list")],
+    posting_id: Annotated[int, Path(ge=1, description="The posting's id, as in the list")],
 ) -> dict[str, object]:
     posting = job_posting_open(municipality=request.municipality, posting_id=posting_id)  # type: ignore[attr-defined]
     if posting is None:

@@ -24,6 +24,16 @@ def get_json(client: Client, url: str, status: int = 200, **params: Any) -> Any:
     return response.json()
 
 
+def all_services(client: Client, slug: str) -> list[dict[str, Any]]:
+    """Every service of the municipality, page by page (at most 100 a page)."""
+    results: list[dict[str, Any]] = []
+    while True:
+        page = get_json(client, f"{BASE}/{slug}/services", limit=100, offset=len(results))
+        results += page["results"]
+        if len(results) >= page["count"] or not page["results"]:
+            return results
+
+
 def soest_service(name: str) -> Service:
     return Service.all_tenants.get(municipality__slug="soest", name=name)
 
@@ -45,20 +55,22 @@ def test_municipalities_are_listed_with_ags(client: Client, demo: None) -> None:
 
 
 def test_services_list_everything_a_to_z_without_query(client: Client, demo: None) -> None:
-    data = get_json(client, f"{BASE}/soest/services", limit=100)
-    names = [item["name"] for item in data["results"]]
-    assert data["count"] == Service.all_tenants.filter(municipality__slug="soest").count() == len(names)
+    count = get_json(client, f"{BASE}/soest/services")["count"]
+    results = all_services(client, "soest")
+    names = [item["name"] for item in results]
+    assert count == Service.all_tenants.filter(municipality__slug="soest").count() == len(names)
     expected = sorted(Service.all_tenants.filter(municipality__slug="soest").values_list("name", flat=True), key=fold)
     assert names == expected
-    assert set(data["results"][0]) == {"id", "leika_key", "name", "name_en", "summary", "channel", "url"}
-    first = data["results"][0]
-    assert re.fullmatch(r"\d{14}", first["leika_key"])
+    assert set(results[0]) == {"id", "leika_key", "name", "name_en", "summary", "channel", "url"}
+    first = results[0]
+    assert all(re.fullmatch(r"(\d{14})?", item["leika_key"]) for item in results)
+    assert any(item["leika_key"] for item in results)
     assert first["url"] == f"http://testserver/soest/leistungen/{first['id']}/"
-    assert first["channel"] in {"online", "appointment", "in_person", "external"}
+    assert {item["channel"] for item in results} <= set(Service.Channel.values)
 
 
 def test_services_paginate(client: Client, demo: None) -> None:
-    everything = get_json(client, f"{BASE}/soest/services", limit=100)["results"]
+    everything = all_services(client, "soest")
     page = get_json(client, f"{BASE}/soest/services", limit=5, offset=5)
     assert page["count"] == len(everything)
     assert page["results"] == everything[5:10]
@@ -134,8 +146,8 @@ def test_a_service_of_soest_is_not_reachable_through_lippstadt(client: Client, d
 
 
 def test_service_lists_stay_within_their_municipality(client: Client, demo: None) -> None:
-    soest_ids = {item["id"] for item in get_json(client, f"{BASE}/soest/services", limit=100)["results"]}
-    lippstadt_ids = {item["id"] for item in get_json(client, f"{BASE}/lippstadt/services", limit=100)["results"]}
+    soest_ids = {item["id"] for item in all_services(client, "soest")}
+    lippstadt_ids = {item["id"] for item in all_services(client, "lippstadt")}
     searched = {item["id"] for item in get_json(client, f"{BASE}/lippstadt/services", q="Ausweis")["results"]}
     assert soest_ids and lippstadt_ids and not soest_ids & lippstadt_ids
     assert searched and searched <= lippstadt_ids
@@ -190,8 +202,6 @@ def test_query_over_200_characters_is_422(client: Client, demo: None) -> None:
     [
         "x" * 200,
         "Pass " * 40,
-        "\x00",
-        "Pass\x00",
         "\x1b[2J",
         "\u202eReisepass",
         "' OR 1=1 --",
@@ -206,6 +216,13 @@ def test_bad_queries_are_answered_quickly(client: Client, demo: None, query: str
     assert isinstance(data["count"], int)
     if "Pass" in query or "Reisepass" in query:
         assert data["results"][0]["name"] == "Reisepass beantragen"
+
+
+@pytest.mark.parametrize("query", ["\x00", "Pass\x00"])
+def test_a_nul_character_is_refused_with_400(client: Client, demo: None, query: str) -> None:
+    # No database column can hold it (UnstorableTextMiddleware); the spec documents 400 on every operation.
+    data = get_json(client, f"{BASE}/soest/services", status=400, q=query)
+    assert "Nullzeichen" in data["detail"]
 
 
 def test_sql_in_a_query_is_just_text(client: Client, demo: None) -> None:
