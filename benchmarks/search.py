@@ -88,7 +88,7 @@ QUERIES: list[str] = [
     "Pass " * 2_000,
 ]
 
-SIZES = [48, 75, 250, 500, 1_000, 2_000, 5_000]
+SIZES = [147, 225, 500, 1_000, 2_000, 5_000]  # 147 town services, 225 both levels
 # Real Ortsteile of Soest and Lippstadt give the repeated catalogue varied, realistic names.
 PLACES = [
     "Ampen",
@@ -143,10 +143,18 @@ def catalogue(size: int) -> list[dict[str, Any]]:
     return result
 
 
-def build(items: Sequence[dict[str, Any]]) -> list[Document]:
-    from rathaus.municipalities.demo import departments_data
+def _departments() -> dict[str, dict[str, str]]:
+    """The platform's departments and the catalogue's additions, read without Django."""
+    departments: dict[str, dict[str, str]] = {}
+    for package in ("rathaus.municipalities", "rathaus.catalog"):
+        departments.update(
+            json.loads(resources.files(package).joinpath("data", "departments.json").read_text(encoding="utf-8"))
+        )
+    return departments
 
-    departments = departments_data()
+
+def build(items: Sequence[dict[str, Any]]) -> list[Document]:
+    departments = _departments()
     return [
         Document.build(
             key=index,
