@@ -209,7 +209,8 @@ class TradeNotice(Procedure):
                 "Gegen diese Entscheidung können Sie innerhalb eines Monats nach Bekanntgabe Klage beim "
                 "%(court)s erheben (§ 74 VwGO; ein Widerspruchsverfahren findet nach § 110 JustG NRW nicht statt)."
             )
-            % {"court": trade_office_for(case.municipality).court}
+            # An office whose court is not entered yet still names one, if not by name.
+            % {"court": trade_office_for(case.municipality).court or gettext("zuständigen Verwaltungsgericht")}
             if transition.key == "reject"
             else "",
             "transition_key": transition.key,

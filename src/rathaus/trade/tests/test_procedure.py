@@ -289,6 +289,18 @@ def test_a_rejection_needs_a_reason_and_names_the_court(
     assert not Business.all_tenants.exists()
 
 
+def test_a_rejection_from_an_office_without_a_court_still_names_one(
+    gmbh_case: Case, trade_clerk: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    office = trade_office_for(gmbh_case.municipality)
+    office.court = ""
+    office.save(update_fields=["court"])
+    with django_capture_on_commit_callbacks(execute=True):
+        case_transition(case=gmbh_case, transition_key="reject", actor=trade_clerk, text="Kein Gewerbe.")
+    text = " ".join(notice_text(gmbh_case).split())
+    assert "Klage beim zuständigen Verwaltungsgericht erheben" in text
+
+
 def test_a_correction_updates_the_register_and_goes_to_the_same_recipients(
     confirmed_gmbh: BusinessNotice, trade_clerk: User
 ) -> None:
