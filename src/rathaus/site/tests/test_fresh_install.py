@@ -87,6 +87,7 @@ def test_the_start_page_says_how_to_begin_without_municipalities(fresh: tuple[st
     assert (status, content_type.split(";")[0]) == (200, "text/html")
     assert "Digitales Rathaus" in body
     assert "Noch keine Kommune eingerichtet" in body
+    assert "rathaus municipality add" in body
 
 
 @pytest.mark.parametrize(
