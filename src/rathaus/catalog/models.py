@@ -85,7 +85,9 @@ class Service(TenantModel):
             self.key = self._free_key(slugify(self.name)[:70] or "leistung")
 
     def clean(self) -> None:
-        """Online only with something to click; a missing key is made from the name."""
+        """Online only with something to click; a missing key is made from the name. The tenant
+        check (rows of one municipality only) runs first."""
+        super().clean()
         self._fill_key()
         errors: dict[str, Any] = {}
         if self.procedure_key and self.procedure_key not in dict(registry.choices()):
@@ -121,10 +123,11 @@ class Service(TenantModel):
 
     @property
     def is_online(self) -> bool:
-        """The page may say "online": there is a procedure or a named online service to go to."""
-        if self.channel not in {self.Channel.ONLINE, self.Channel.EXTERNAL}:
-            return False
-        return bool(self.procedure_key and self.procedure_key in dict(registry.choices())) or self.external_link
+        """The page may say "online": there is a procedure to start here (whatever the channel says),
+        or the service is done online elsewhere and names that online service."""
+        if self.procedure_key and self.procedure_key in dict(registry.choices()):
+            return True
+        return self.channel in {self.Channel.ONLINE, self.Channel.EXTERNAL} and bool(self.external_link)
 
     @property
     def needs_visit(self) -> bool:
