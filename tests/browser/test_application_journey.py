@@ -159,7 +159,8 @@ def test_a_job_application_from_submit_to_the_notice_in_the_postbox(
         log_in(clerk, live_server, HR_CLERK_OF_SOEST)
         clerk.goto(f"/soest/verwaltung/vorgaenge/{case.pk}/")
         expect(clerk.get_by_text("Abschlusszeugnis.pdf").first).to_be_visible()
-        clerk.get_by_role("button", name="Absagen").click()
+        clerk.get_by_role("link", name="Absagen").click()
+        clerk.get_by_role("button", name="Ja, Absagen").click()
         expect(clerk.locator(".case-status")).to_have_text("Abgesagt")
         assert_accessible(clerk)
 

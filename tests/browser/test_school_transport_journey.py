@@ -171,7 +171,8 @@ def test_a_parent_applies_and_the_school_office_approves(
         expect(hints).to_contain_text("die Absage prüfen")
         expect(clerk.get_by_text("Absage Wartburgschule.pdf").first).to_be_visible()
         assert_accessible(clerk)
-        clerk.get_by_role("button", name="Bewilligen", exact=True).click()
+        clerk.get_by_role("link", name="Bewilligen", exact=True).click()
+        clerk.get_by_role("button", name="Ja, Bewilligen").click()
         expect(clerk.locator(".case-status")).to_have_text("Bewilligt")
         assert_accessible(clerk)
 

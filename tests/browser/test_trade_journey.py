@@ -204,7 +204,10 @@ def test_a_gmbh_registers_online_and_the_clerk_issues_the_receipt(
         # The clerk is told what to check: the Handwerkskarte is only applied for.
         expect(clerk.locator(".case-hints")).to_contain_text("Handwerk")
         assert_accessible(clerk)
-        clerk.get_by_role("button", name="Empfang bescheinigen").click()
+        # A step that cannot be undone asks first, on a page of its own.
+        clerk.get_by_role("link", name="Empfang bescheinigen").click()
+        assert_accessible(clerk)
+        clerk.get_by_role("button", name="Ja, Empfang bescheinigen").click()
         expect(clerk.locator(".case-status")).to_have_text("Empfang bescheinigt")
         assert_accessible(clerk)
 
