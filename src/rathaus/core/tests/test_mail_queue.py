@@ -30,7 +30,9 @@ def database_queue(queued_mail: Any) -> Any:
 
 
 def _run_worker() -> None:
-    call_command("worker", "--batch", "--no-startup-delay", stdout=StringIO(), stderr=StringIO())
+    # One worker, in this process: child processes would open the configured database, not the
+    # test's (on PostgreSQL the default is two workers).
+    call_command("worker", "--batch", "--no-startup-delay", "--workers", "1", stdout=StringIO(), stderr=StringIO())
 
 
 @pytest.mark.django_db
